@@ -1,0 +1,101 @@
+// `npm run bench`: the two performance figures the project promises, measured on this machine.
+// 1. Ten segments whose answers each take 400 ms, against one segment: wall-time ratio (goal <= 1.3).
+// 2. Start-up: `node dist/index.js` refreshing one segment on loopback, against a bare Node script
+//    doing the same POST with node:http: ratio of medians over interleaved runs (goal < 2.0).
+import { spawn } from 'node:child_process'
+import { randomUUID } from 'node:crypto'
+import { runAction } from '../../__tests__/support/run-action.js'
+import { demoApiKey, startSimulator } from '../../__tests__/support/sendgrid-simulator.js'
+
+const rounds = Number(process.env.BENCH_ROUNDS ?? 15)
+const node = process.env.BENCH_NODE ?? process.execPath
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
+
+/** A fresh simulator per run: refresh limits would otherwise answer 429 from the second run on. */
+async function timeAction(segmentCount, responseDelayMs) {
+  const ids = Array.from({ length: segmentCount }, () => randomUUID())
+  const simulator = await startSimulator({ responseDelayMs, segments: ids.map((id) => ({ id })) })
+  try {
+    const run = await runAction(
+      {
+        'api-key': demoApiKey,
+        'api-url': simulator.url,
+        'segment-ids': ids.join(' '),
+        'check-quota': 'false'
+      },
+      { node }
+    )
+    if (run.exitCode !== 0) throw new Error(`action failed:\n${run.stdout}\n${run.stderr}`)
+    return run.durationMs
+  } finally {
+    await simulator.close()
+  }
+}
+
+const barePost = `
+const http = require('node:http')
+const url = new URL(process.env.TARGET)
+const body = JSON.stringify({ user_time_zone: 'UTC' })
+const req = http.request(url, { method: 'POST', headers: {
+  Authorization: 'Bearer ' + process.env.KEY, Accept: 'application/json',
+  'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) } }, (res) => {
+  let text = ''
+  res.on('data', (c) => (text += c))
+  res.on('end', () => { if (res.statusCode !== 202) process.exit(1); console.log(text) })
+})
+req.end(body)
+`
+
+async function timeBare() {
+  const id = randomUUID()
+  const simulator = await startSimulator({ segments: [{ id }] })
+  try {
+    const target = `${simulator.url}/v3/marketing/segments/2.0/refresh/${id}`
+    const started = performance.now()
+    const child = spawn(node, ['-e', barePost], {
+      env: { TARGET: target, KEY: demoApiKey },
+      stdio: 'ignore'
+    })
+    const code = await new Promise((resolve) => child.on('close', resolve))
+    if (code !== 0) throw new Error('bare POST failed')
+    return performance.now() - started
+  } finally {
+    await simulator.close()
+  }
+}
+
+const runtime = (await import('node:child_process'))
+  .execFileSync(node, ['--version'], { encoding: 'utf8' })
+  .trim()
+console.log(`Node ${runtime}, ${rounds} rounds per figure\n`)
+
+// Warm the file cache so the first round is not an outlier.
+await timeAction(1, 0)
+await timeBare()
+
+const one = []
+const ten = []
+for (let i = 0; i < rounds; i++) {
+  one.push(await timeAction(1, 400))
+  ten.push(await timeAction(10, 400))
+}
+const concurrency = median(ten) / median(one)
+console.log(
+  `Concurrency (every answer 400 ms): 1 segment ${median(one).toFixed(0)} ms, 10 segments ${median(ten).toFixed(0)} ms`
+)
+console.log(
+  `  ratio ${concurrency.toFixed(2)} (goal <= 1.30) ${concurrency <= 1.3 ? 'OK' : 'MISSED'}`
+)
+
+const action = []
+const bare = []
+for (let i = 0; i < rounds; i++) {
+  action.push(await timeAction(1, 0))
+  bare.push(await timeBare())
+}
+const startup = median(action) / median(bare)
+console.log(
+  `Start-up (one POST on loopback): action ${median(action).toFixed(0)} ms, bare node:http ${median(bare).toFixed(0)} ms`
+)
+console.log(`  ratio ${startup.toFixed(2)} (goal < 2.00) ${startup < 2 ? 'OK' : 'MISSED'}`)
+if (concurrency > 1.3 || startup >= 2) process.exitCode = 1

@@ -1,0 +1,237 @@
+import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals'
+import {
+  getSettings,
+  InvalidInputsError,
+  parseSegmentIds,
+  parseSegmentNames,
+  parseTimeZone,
+  type Settings
+} from '../src/inputs.js'
+
+const id = '1588e03b-50aa-454a-97d1-e1530345a5ec'
+const otherId = '2688e03b-50aa-454a-97d1-e1530345a5ed'
+
+function setInputs(inputs: Record<string, string>): void {
+  for (const key of Object.keys(process.env)) if (key.startsWith('INPUT_')) delete process.env[key]
+  for (const [name, value] of Object.entries(inputs))
+    process.env[`INPUT_${name.toUpperCase()}`] = value
+}
+
+function problemsFor(inputs: Record<string, string>): string[] {
+  setInputs({ 'api-key': 'SG.key', 'segment-ids': id, ...inputs })
+  try {
+    getSettings()
+  } catch (error) {
+    if (error instanceof InvalidInputsError) return error.problems.map(String)
+    throw error
+  }
+  return []
+}
+
+function settingsFor(inputs: Record<string, string>): Settings {
+  setInputs({ 'api-key': 'SG.key', 'segment-ids': id, ...inputs })
+  return getSettings()
+}
+
+let stdout: jest.SpiedFunction<typeof process.stdout.write>
+beforeEach(() => {
+  stdout = jest.spyOn(process.stdout, 'write').mockImplementation(() => true)
+})
+afterEach(() => {
+  stdout.mockRestore()
+  setInputs({})
+})
+
+describe('getSettings', () => {
+  it('applies the documented defaults when only the required inputs are set', () => {
+    expect(settingsFor({})).toEqual({
+      apiKey: 'SG.key',
+      segmentIds: [id],
+      duplicateSegmentIds: [],
+      segmentNames: [],
+      timeZone: 'UTC',
+      onRateLimit: 'warn',
+      baseUrl: 'https://api.sendgrid.com',
+      onBehalfOf: null,
+      timeoutMs: 30_000,
+      maxRetries: 2,
+      dryRun: false,
+      checkQuota: true,
+      wait: false,
+      waitTimeoutMs: 600_000,
+      waitIntervalMs: 15_000
+    })
+  })
+
+  it('masks the key before reading anything else', () => {
+    settingsFor({ 'api-key': ' SG.secret-value ' })
+    expect(String(stdout.mock.calls[0][0])).toBe('::add-mask::SG.secret-value\n')
+  })
+
+  it('reads every input', () => {
+    const settings = settingsFor({
+      'segment-names': 'Spring sale, EU\nVIP',
+      'time-zone': 'america/chicago',
+      'on-rate-limit': 'FAIL',
+      'data-residency': 'eu',
+      'on-behalf-of': 'emea-marketing',
+      'timeout-seconds': '2.5',
+      'max-retries': '0',
+      'dry-run': 'True',
+      'check-quota': 'false',
+      wait: 'TRUE',
+      'wait-timeout-seconds': '120',
+      'wait-interval-seconds': '0.5'
+    })
+    expect(settings).toMatchObject({
+      segmentNames: ['Spring sale, EU', 'VIP'],
+      timeZone: 'America/Chicago',
+      onRateLimit: 'fail',
+      baseUrl: 'https://api.eu.sendgrid.com',
+      onBehalfOf: 'emea-marketing',
+      timeoutMs: 2500,
+      maxRetries: 0,
+      dryRun: true,
+      checkQuota: false,
+      wait: true,
+      waitTimeoutMs: 120_000,
+      waitIntervalMs: 500
+    })
+  })
+
+  it.each([
+    ['https://proxy.example.com/sendgrid/', 'https://proxy.example.com/sendgrid'],
+    ['http://localhost:8080', 'http://localhost:8080'],
+    ['http://127.0.0.9:3000', 'http://127.0.0.9:3000'],
+    ['http://[::1]:3000/', 'http://[::1]:3000']
+  ])('lets api-url %s override the host', (apiUrl, baseUrl) => {
+    expect(settingsFor({ 'api-url': apiUrl, 'data-residency': 'eu' }).baseUrl).toBe(baseUrl)
+  })
+
+  it.each([
+    ['api-key', '', /'api-key'.*it is required/],
+    ['segment-ids', '', /'segment-ids'.*at least one segment ID/],
+    [
+      'segment-ids',
+      `${id}, 1234`,
+      /'segment-ids' has an invalid value "1234": .*36-character UUID/
+    ],
+    [
+      'segment-ids',
+      `${id}x`,
+      /'segment-ids' has an invalid value "1588e03b-50aa-454a-97d1-e1530345a5ecx"/
+    ],
+    ['time-zone', '+05:00', /'time-zone' has an invalid value "\+05:00": .*not UTC offsets/],
+    ['time-zone', 'UTC+2', /'time-zone' has an invalid value "UTC\+2": .*not UTC offsets/],
+    ['time-zone', '-0300', /'time-zone'.*not UTC offsets/],
+    [
+      'time-zone',
+      'Mars/Olympus_Mons',
+      /'time-zone' has an invalid value "Mars\/Olympus_Mons": .*not a known IANA/
+    ],
+    [
+      'on-rate-limit',
+      'ignore',
+      /'on-rate-limit' has an invalid value "ignore": it must be one of: warn, fail/
+    ],
+    [
+      'data-residency',
+      'us',
+      /'data-residency' has an invalid value "us": it must be one of: global, eu/
+    ],
+    [
+      'api-url',
+      'api.sendgrid.com',
+      /'api-url' has an invalid value "api.sendgrid.com": it is not a URL/
+    ],
+    [
+      'api-url',
+      'http://api.sendgrid.com',
+      /'api-url' has an invalid value "http:\/\/api.sendgrid.com": it must use https/
+    ],
+    ['api-url', 'http://10.0.0.1', /'api-url'.*must use https/],
+    ['api-url', 'ftp://localhost', /'api-url'.*must use https/],
+    [
+      'api-url',
+      'https://user:pw@proxy.example.com',
+      /'api-url' has an invalid value "https:\/\/\*\*\*@proxy.example.com": .*credentials/
+    ],
+    ['api-url', 'https://proxy.example.com/?a=1', /'api-url'.*query or fragment/],
+    ['on-behalf-of', 'sub\u0001user', /'on-behalf-of'.*on one line/],
+    [
+      'timeout-seconds',
+      '0',
+      /'timeout-seconds' has an invalid value "0": it must be more than 0 seconds/
+    ],
+    [
+      'timeout-seconds',
+      '-1',
+      /'timeout-seconds' has an invalid value "-1": it must be a non-negative number/
+    ],
+    ['timeout-seconds', 'ten', /'timeout-seconds' has an invalid value "ten"/],
+    ['max-retries', '1.5', /'max-retries' has an invalid value "1.5": it must be a whole number/],
+    ['max-retries', '-2', /'max-retries' has an invalid value "-2"/],
+    ['dry-run', 'yes', /'dry-run' has an invalid value "yes": it must be true or false/],
+    ['check-quota', '1', /'check-quota' has an invalid value "1": it must be true or false/],
+    ['wait', 'on', /'wait' has an invalid value "on"/],
+    ['wait-timeout-seconds', '0', /'wait-timeout-seconds'.*more than 0 seconds/],
+    ['wait-interval-seconds', 'x', /'wait-interval-seconds' has an invalid value "x"/]
+  ])('rejects %s = %j, naming the input and the value', (input, value, expected) => {
+    const problems = problemsFor({ [input]: value })
+    expect(problems).toHaveLength(1)
+    expect(problems[0]).toMatch(expected)
+  })
+
+  it('reports every bad input at once', () => {
+    const problems = problemsFor({ 'time-zone': 'Nowhere', 'max-retries': 'x', wait: 'maybe' })
+    expect(problems.map((p) => p.split("'")[1])).toEqual(['time-zone', 'max-retries', 'wait'])
+  })
+
+  it('never puts the key in an error, even a malformed one', () => {
+    const problems = problemsFor({ 'api-key': 'SG.abc def' })
+    expect(problems).toEqual([expect.stringContaining(`'api-key' has an invalid value "***"`)])
+    expect(problems.join()).not.toContain('SG.abc')
+  })
+
+  it('accepts segment names without segment IDs', () => {
+    expect(settingsFor({ 'segment-ids': '', 'segment-names': 'VIP' })).toMatchObject({
+      segmentIds: [],
+      segmentNames: ['VIP']
+    })
+  })
+})
+
+describe('parseSegmentIds', () => {
+  it('splits on commas, spaces and newlines and drops repeats case-insensitively', () => {
+    expect(parseSegmentIds(`${id},${otherId}\n ${id.toUpperCase()}\t${otherId},,`)).toEqual({
+      unique: [id, otherId],
+      duplicates: [id, otherId]
+    })
+  })
+
+  it('lists every bad ID', () => {
+    expect(() => parseSegmentIds('abc, def')).toThrow(/"abc, def"/)
+  })
+})
+
+describe('parseSegmentNames', () => {
+  it('keeps commas and spaces inside names, one name per line', () => {
+    expect(parseSegmentNames('Spring sale, EU customers\r\n\n  VIP  \nVIP\n')).toEqual([
+      'Spring sale, EU customers',
+      'VIP'
+    ])
+  })
+})
+
+describe('parseTimeZone', () => {
+  it.each([
+    ['UTC', 'UTC'],
+    ['utc', 'UTC'],
+    ['Europe/Berlin', 'Europe/Berlin'],
+    ['america/new_york', 'America/New_York'],
+    ['US/Eastern', expect.stringMatching(/^(US\/Eastern|America\/New_York)$/)],
+    ['Etc/GMT+5', 'Etc/GMT+5']
+  ])('accepts %s', (value, canonical) => {
+    expect(parseTimeZone(value)).toEqual(canonical)
+  })
+})

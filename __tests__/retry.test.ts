@@ -1,0 +1,23 @@
+import { describe, expect, it } from '@jest/globals'
+import { backoffDelayMs } from '../src/retry.js'
+
+describe('backoffDelayMs', () => {
+  it('doubles from one second, scaled by 50-100% jitter', () => {
+    expect([1, 2, 3, 4].map((retry) => backoffDelayMs(retry, () => 1))).toEqual([
+      1000, 2000, 4000, 8000
+    ])
+    expect([1, 2, 3, 4].map((retry) => backoffDelayMs(retry, () => 0))).toEqual([
+      500, 1000, 2000, 4000
+    ])
+  })
+
+  it('never waits more than 30 seconds', () => {
+    expect(backoffDelayMs(20, () => 1)).toBe(30_000)
+  })
+
+  it('spreads retries out', () => {
+    const delays = new Set(Array.from({ length: 20 }, () => backoffDelayMs(1)))
+    expect(delays.size).toBeGreaterThan(1)
+    for (const delay of delays) expect(delay).toBeGreaterThanOrEqual(500)
+  })
+})

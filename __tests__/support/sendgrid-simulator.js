@@ -1,0 +1,408 @@
+// A local SendGrid simulator for tests and the demo: the Segments 2.0 endpoints the action uses,
+// with SendGrid's documented rules. It is not SendGrid; the contract tests hold it to the official
+// OpenAPI file so it cannot drift from what SendGrid declares.
+import { randomUUID } from 'node:crypto'
+import { createServer } from 'node:http'
+
+export const demoApiKey = 'SG.local-demo-key'
+export const freePlanApiKey = 'SG.local-free-plan-key'
+
+const refreshPathPattern = /^\/v3\/marketing\/segments\/2\.0\/refresh\/([^/]+)$/
+const segmentPathPattern = /^\/v3\/marketing\/segments\/2\.0\/([^/]+)$/
+const listPath = '/v3/marketing/segments/2.0'
+const hourMs = 60 * 60 * 1000
+
+/**
+ * @typedef {object} SimulatedSegment
+ * @property {string} id
+ * @property {string} name
+ * @property {number} contactsCount
+ * @property {number} contactsCountAfterRefresh what a refresh that lands sets contacts_count to
+ * @property {string} timeZone zone of the last refresh (the per-segment daily count resets at its midnight)
+ * @property {number[]} refreshTimes when each accepted refresh was asked for (ms)
+ * @property {number | null} lastRefreshedAt when the last refresh landed (ms)
+ * @property {number} sampleUpdatedAt (ms)
+ * @property {number | null} pendingUntil when an accepted refresh lands (ms)
+ * @property {'VALID' | 'INVALID' | 'PENDING'} queryValidation
+ * @property {string | undefined} errorMessage
+ * @property {boolean} quotaFields whether reads carry refreshes_used, max_refreshes, last_refreshed_at
+ */
+
+/**
+ * @typedef {{ status: number, body?: string, headers?: Record<string, string> }
+ *   | { hang: true } | { drop: true } | { delayMs: number }} Fault
+ */
+
+/**
+ * @typedef {object} RecordedRequest
+ * @property {string} method
+ * @property {string} path
+ * @property {string} query
+ * @property {Record<string, string | string[] | undefined>} headers
+ * @property {string} body
+ * @property {number} at
+ */
+
+/**
+ * Starts the simulator on 127.0.0.1 with a free port.
+ * @param {object} [options]
+ * @param {Array<Partial<SimulatedSegment> & { id: string, name?: string }>} [options.segments]
+ * @param {() => number} [options.now] clock (ms), for limits across hours and days
+ * @param {number} [options.refreshDelayMs] time from an accepted refresh until it lands
+ * @param {number} [options.responseDelayMs] latency added to every answer
+ * @param {number} [options.accountDailyLimit]
+ * @param {boolean} [options.forbiddenBodies] answer 403 with SendGrid's documented JSON body instead of the spec's empty one
+ */
+export async function startSimulator(options = {}) {
+  const now = options.now ?? (() => Date.now())
+  const accountDailyLimit = options.accountDailyLimit ?? 10
+  /** @type {Map<string, SimulatedSegment>} */
+  const segments = new Map()
+  /** @type {RecordedRequest[]} */
+  const requests = []
+  /** @type {Map<string, Fault[]>} */
+  const faults = new Map()
+  /** @type {number[]} */
+  const accountRefreshTimes = []
+  const sockets = new Set()
+
+  const addSegment = (/** @type {Partial<SimulatedSegment> & { id: string }} */ seed) => {
+    const segment = {
+      name: `Segment ${seed.id.slice(0, 8)}`,
+      contactsCount: 100,
+      contactsCountAfterRefresh: seed.contactsCountAfterRefresh ?? (seed.contactsCount ?? 100) + 1,
+      timeZone: 'UTC',
+      refreshTimes: [],
+      lastRefreshedAt: null,
+      sampleUpdatedAt: now() - 6 * hourMs,
+      pendingUntil: null,
+      queryValidation: 'VALID',
+      errorMessage: undefined,
+      quotaFields: true,
+      ...seed
+    }
+    segments.set(seed.id, segment)
+    return segment
+  }
+  for (const seed of options.segments ?? []) addSegment(seed)
+
+  /** Applies a refresh whose time has come, as SendGrid's background job would. */
+  const settle = (/** @type {SimulatedSegment} */ segment) => {
+    if (segment.pendingUntil !== null && now() >= segment.pendingUntil) {
+      segment.lastRefreshedAt = segment.pendingUntil
+      segment.sampleUpdatedAt = segment.pendingUntil
+      segment.contactsCount = segment.contactsCountAfterRefresh
+      segment.pendingUntil = null
+    }
+  }
+
+  const server = createServer((req, res) => {
+    let body = ''
+    req.setEncoding('utf8')
+    req.on('data', (chunk) => (body += chunk))
+    req.on('end', () => {
+      const url = new URL(req.url ?? '/', 'http://simulator')
+      requests.push({
+        method: req.method ?? '',
+        path: url.pathname,
+        query: url.search,
+        headers: req.headers,
+        body,
+        at: now()
+      })
+      const fault = takeFault(faults, req.method ?? '', url.pathname)
+      if (fault && 'hang' in fault) return // never answer; the client must give up
+      if (fault && 'drop' in fault) return void req.socket.destroy()
+      const answer = () => {
+        if (fault && 'status' in fault) {
+          return send(res, fault.status, fault.body ?? '', fault.headers ?? {})
+        }
+        route(req.method ?? '', url, req.headers, body, res)
+      }
+      const delay =
+        (fault && 'delayMs' in fault ? fault.delayMs : 0) + (options.responseDelayMs ?? 0)
+      if (delay > 0) setTimeout(answer, delay)
+      else answer()
+    })
+  })
+  server.on('connection', (socket) => {
+    sockets.add(socket)
+    socket.on('close', () => sockets.delete(socket))
+  })
+
+  /**
+   * @param {string} method
+   * @param {URL} url
+   * @param {import('node:http').IncomingHttpHeaders} headers
+   * @param {string} body
+   * @param {import('node:http').ServerResponse} res
+   */
+  function route(method, url, headers, body, res) {
+    const auth = /^Bearer (.+)$/.exec(headers.authorization ?? '')?.[1]
+    if (!auth || (auth !== demoApiKey && auth !== freePlanApiKey)) {
+      return sendJson(res, 401, {
+        errors: [
+          {
+            field: null,
+            message: 'The provided authorization grant is invalid, expired, or revoked'
+          }
+        ]
+      })
+    }
+    if (!/application\/json|\*\/\*/.test(headers.accept ?? '')) {
+      return sendJson(res, 406, {
+        errors: [{ field: null, message: 'Accept header must allow application/json' }]
+      })
+    }
+    if (auth === freePlanApiKey) {
+      return options.forbiddenBodies
+        ? sendJson(res, 403, { errors: [{ field: null, message: 'access forbidden' }] })
+        : send(res, 403, '')
+    }
+
+    const refreshMatch = refreshPathPattern.exec(url.pathname)
+    if (method === 'POST' && refreshMatch)
+      return refresh(decodeURIComponent(refreshMatch[1]), body, res)
+    if (method === 'GET' && url.pathname === listPath) {
+      return sendJson(res, 200, { results: [...segments.values()].map((s) => describe(s, false)) })
+    }
+    const segmentMatch = segmentPathPattern.exec(url.pathname)
+    if (method === 'GET' && segmentMatch) {
+      const segment = segments.get(decodeURIComponent(segmentMatch[1]))
+      if (!segment) return sendJson(res, 404, { error: 'Segment does not exist.' })
+      return sendJson(
+        res,
+        200,
+        describe(segment, url.searchParams.get('contacts_sample') !== 'false')
+      )
+    }
+    sendJson(res, 404, {
+      errors: [{ field: null, message: `no route for ${method} ${url.pathname}` }]
+    })
+  }
+
+  /**
+   * @param {string} segmentId
+   * @param {string} body
+   * @param {import('node:http').ServerResponse} res
+   */
+  function refresh(segmentId, body, res) {
+    const segment = segments.get(segmentId)
+    if (!segment) return sendJson(res, 404, { error: 'Segment does not exist.' })
+    let timeZone
+    try {
+      timeZone = JSON.parse(body).user_time_zone
+    } catch {
+      return sendJson(res, 400, {
+        errors: [{ field: 'body', message: 'request body must be JSON' }]
+      })
+    }
+    if (typeof timeZone !== 'string' || !isIanaZone(timeZone)) {
+      return sendJson(res, 400, {
+        errors: [
+          { field: 'user_time_zone', message: 'user_time_zone must be an IANA time zone name' }
+        ]
+      })
+    }
+    settle(segment)
+    const at = now()
+    const accountToday = accountRefreshTimes.filter((t) => sameDay(t, at, 'UTC'))
+    const segmentToday = segment.refreshTimes.filter((t) => sameDay(t, at, timeZone))
+    const lastAsked = segment.refreshTimes.at(-1)
+    /** @type {number | null} */
+    let resetAt = null
+    if (lastAsked !== undefined && at - lastAsked < hourMs) resetAt = lastAsked + hourMs
+    else if (segmentToday.length >= 2) resetAt = nextMidnight(at, timeZone)
+    else if (accountToday.length >= accountDailyLimit) resetAt = nextMidnight(at, 'UTC')
+    if (resetAt !== null) {
+      return send(res, 429, '', rateLimitHeaders(accountDailyLimit, 0, resetAt))
+    }
+    segment.timeZone = timeZone
+    segment.refreshTimes.push(at)
+    accountRefreshTimes.push(at)
+    segment.pendingUntil = at + (options.refreshDelayMs ?? 0)
+    const remaining = accountDailyLimit - accountToday.length - 1
+    sendJson(
+      res,
+      202,
+      { job_id: randomUUID() },
+      rateLimitHeaders(accountDailyLimit, remaining, nextMidnight(at, 'UTC'))
+    )
+  }
+
+  /**
+   * @param {SimulatedSegment} segment
+   * @param {boolean} withSample
+   */
+  function describe(segment, withSample) {
+    settle(segment)
+    const at = now()
+    const iso = (/** @type {number} */ ms) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z')
+    return {
+      id: segment.id,
+      name: segment.name,
+      query_dsl: "SELECT contact_id, updated_at FROM contact_data WHERE email LIKE '%@example.com'",
+      contacts_count: segment.contactsCount,
+      contacts_sample: withSample
+        ? [{ contact_id: randomUUID(), primary_email: 'someone@example.com' }]
+        : [],
+      created_at: '2026-01-05T10:00:00Z',
+      updated_at: '2026-01-05T10:00:00Z',
+      sample_updated_at: iso(segment.sampleUpdatedAt),
+      next_sample_update: iso(segment.sampleUpdatedAt + 24 * hourMs),
+      parent_list_ids: [],
+      query_version: '2',
+      status: {
+        query_validation: segment.queryValidation,
+        ...(segment.errorMessage ? { error_message: segment.errorMessage } : {})
+      },
+      ...(segment.quotaFields
+        ? {
+            refreshes_used: segment.refreshTimes.filter((t) => sameDay(t, at, segment.timeZone))
+              .length,
+            max_refreshes: 2,
+            ...(segment.lastRefreshedAt !== null
+              ? { last_refreshed_at: iso(segment.lastRefreshedAt) }
+              : {})
+          }
+        : {})
+    }
+  }
+
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)))
+  const address = /** @type {import('node:net').AddressInfo} */ (server.address())
+
+  return {
+    url: `http://127.0.0.1:${address.port}`,
+    segments,
+    requests,
+    addSegment,
+    /** Queues a fault for the next matching request: kind 'refresh', 'get' or 'list'. */
+    inject(
+      /** @type {'refresh' | 'get' | 'list'} */ kind,
+      /** @type {string} */ segmentId,
+      /** @type {Fault[]} */ ...queued
+    ) {
+      const key = `${kind}:${segmentId}`
+      faults.set(key, [...(faults.get(key) ?? []), ...queued])
+    },
+    /** Requests of one kind (and segment), in arrival order. */
+    requestsFor(
+      /** @type {'refresh' | 'get' | 'list'} */ kind,
+      /** @type {string} */ segmentId = ''
+    ) {
+      return requests.filter((r) => faultKey(r.method, r.path) === `${kind}:${segmentId}`)
+    },
+    async close() {
+      for (const socket of sockets) socket.destroy()
+      await new Promise((resolve) => server.close(() => resolve(undefined)))
+    }
+  }
+}
+
+/**
+ * @param {string} method
+ * @param {string} path
+ */
+function faultKey(method, path) {
+  const refreshMatch = refreshPathPattern.exec(path)
+  if (method === 'POST' && refreshMatch) return `refresh:${decodeURIComponent(refreshMatch[1])}`
+  if (method === 'GET' && path === listPath) return 'list:'
+  const segmentMatch = segmentPathPattern.exec(path)
+  if (method === 'GET' && segmentMatch) return `get:${decodeURIComponent(segmentMatch[1])}`
+  return `other:${path}`
+}
+
+/**
+ * @param {Map<string, Fault[]>} faults
+ * @param {string} method
+ * @param {string} path
+ */
+function takeFault(faults, method, path) {
+  return faults.get(faultKey(method, path))?.shift()
+}
+
+/**
+ * @param {import('node:http').ServerResponse} res
+ * @param {number} status
+ * @param {string} body
+ * @param {Record<string, string>} headers
+ */
+function send(res, status, body, headers = {}) {
+  res.writeHead(status, { ...(body ? { 'Content-Type': 'application/json' } : {}), ...headers })
+  res.end(body)
+}
+
+/**
+ * @param {import('node:http').ServerResponse} res
+ * @param {number} status
+ * @param {unknown} value
+ * @param {Record<string, string>} [headers]
+ */
+function sendJson(res, status, value, headers = {}) {
+  send(res, status, JSON.stringify(value), headers)
+}
+
+/**
+ * @param {number} limit
+ * @param {number} remaining
+ * @param {number} resetAtMs
+ */
+function rateLimitHeaders(limit, remaining, resetAtMs) {
+  return {
+    'X-RateLimit-Limit': String(limit),
+    'X-RateLimit-Remaining': String(Math.max(0, remaining)),
+    'X-RateLimit-Reset': String(Math.ceil(resetAtMs / 1000))
+  }
+}
+
+/** @param {string} zone */
+function isIanaZone(zone) {
+  if (/^[+\-\d]|^(UTC|GMT)[+-]/i.test(zone)) return false
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone })
+    return true
+  } catch {
+    return false
+  }
+}
+
+/**
+ * @param {number} ms
+ * @param {string} zone
+ */
+function localDate(ms, zone) {
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone: zone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit'
+  }).format(ms)
+}
+
+/**
+ * @param {number} a
+ * @param {number} b
+ * @param {string} zone
+ */
+function sameDay(a, b, zone) {
+  return localDate(a, zone) === localDate(b, zone)
+}
+
+/**
+ * The first instant after `ms` whose local date in `zone` differs: found by stepping, which is
+ * crude but has no daylight-saving arithmetic to get wrong.
+ * @param {number} ms
+ * @param {string} zone
+ */
+function nextMidnight(ms, zone) {
+  const today = localDate(ms, zone)
+  let low = ms
+  let high = ms + 27 * hourMs
+  while (high - low > 1000) {
+    const mid = Math.floor((low + high) / 2)
+    if (localDate(mid, zone) === today) low = mid
+    else high = mid
+  }
+  return Math.floor(high / 1000) * 1000
+}

@@ -1,0 +1,4 @@
+// Entry point of the bundled action: start the run, nothing else.
+import { run } from './main.js'
+
+await run()

@@ -1,0 +1,312 @@
+// Reads every input once, validates it, and returns one typed Settings object.
+// Nothing here sends a request: a bad value must stop the run before SendGrid is contacted.
+import * as core from '@actions/core'
+
+export type RateLimitPolicy = 'warn' | 'fail'
+
+export interface Settings {
+  apiKey: string
+  /** Unique segment IDs from `segment-ids`, in input order. */
+  segmentIds: string[]
+  /** IDs given more than once in `segment-ids` (refreshed once). */
+  duplicateSegmentIds: string[]
+  /** Segment names from `segment-names`, one per line, unique, in input order. */
+  segmentNames: string[]
+  /** Canonical IANA name sent as `user_time_zone`. */
+  timeZone: string
+  onRateLimit: RateLimitPolicy
+  /** Scheme and host (plus an optional path prefix), no trailing slash. */
+  baseUrl: string
+  onBehalfOf: string | null
+  timeoutMs: number
+  maxRetries: number
+  dryRun: boolean
+  checkQuota: boolean
+  wait: boolean
+  waitTimeoutMs: number
+  waitIntervalMs: number
+}
+
+/** Defaults, mirrored in action.yml (a test keeps the two in step). */
+export const inputDefaults = {
+  'time-zone': 'UTC',
+  'on-rate-limit': 'warn',
+  'data-residency': 'global',
+  'api-url': '',
+  'on-behalf-of': '',
+  'timeout-seconds': '30',
+  'max-retries': '2',
+  'dry-run': 'false',
+  'check-quota': 'true',
+  wait: 'false',
+  'wait-timeout-seconds': '600',
+  'wait-interval-seconds': '15'
+} as const
+
+export const dataResidencyHosts = {
+  global: 'https://api.sendgrid.com',
+  eu: 'https://api.eu.sendgrid.com'
+} as const
+
+export const segmentIdPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+/** One bad input: which input, the value given, and what is wrong with it. */
+export class InputProblem {
+  constructor(
+    readonly input: string,
+    readonly value: string,
+    readonly reason: string
+  ) {}
+
+  toString(): string {
+    return `Input '${this.input}' has an invalid value ${JSON.stringify(this.value)}: ${this.reason}`
+  }
+}
+
+export class InvalidInputsError extends Error {
+  constructor(readonly problems: InputProblem[]) {
+    super(problems.map(String).join('\n'))
+    this.name = 'InvalidInputsError'
+  }
+}
+
+type InputName = keyof typeof inputDefaults
+
+function readInput(name: InputName): string {
+  return core.getInput(name).trim() || inputDefaults[name]
+}
+
+/**
+ * Reads and validates all inputs. The key is masked before anything else is read, so no later
+ * log line or error can show it. Throws InvalidInputsError listing every bad input at once.
+ */
+export function getSettings(): Settings {
+  const apiKey = core.getInput('api-key').trim()
+  if (apiKey) core.setSecret(apiKey)
+
+  const problems: InputProblem[] = []
+  const check = <T>(parse: () => T, fallback: T): T => {
+    try {
+      return parse()
+    } catch (error) {
+      if (error instanceof InputProblem) {
+        problems.push(error)
+        return fallback
+      }
+      throw error
+    }
+  }
+
+  if (!apiKey) {
+    problems.push(
+      new InputProblem(
+        'api-key',
+        '',
+        'it is required (pass a secret, e.g. ${{ secrets.SENDGRID_API_KEY }})'
+      )
+    )
+  } else if (/\s/.test(apiKey)) {
+    // Never echo the key itself, not even a bad one.
+    problems.push(
+      new InputProblem('api-key', '***', 'it contains white space; check how the secret was pasted')
+    )
+  }
+
+  const { unique: segmentIds, duplicates: duplicateSegmentIds } = check(
+    () => parseSegmentIds(core.getInput('segment-ids')),
+    { unique: [], duplicates: [] }
+  )
+  const segmentNames = parseSegmentNames(core.getInput('segment-names'))
+  if (
+    segmentIds.length === 0 &&
+    segmentNames.length === 0 &&
+    !problems.some((p) => p.input === 'segment-ids')
+  ) {
+    problems.push(
+      new InputProblem(
+        'segment-ids',
+        core.getInput('segment-ids'),
+        'give at least one segment ID (or use segment-names)'
+      )
+    )
+  }
+
+  const settings: Settings = {
+    apiKey,
+    segmentIds,
+    duplicateSegmentIds,
+    segmentNames,
+    timeZone: check(() => parseTimeZone(readInput('time-zone')), 'UTC'),
+    onRateLimit: check(() => parseChoice('on-rate-limit', ['warn', 'fail'] as const), 'warn'),
+    baseUrl: check(() => parseBaseUrl(), dataResidencyHosts.global),
+    onBehalfOf: check(() => parseOnBehalfOf(), null),
+    timeoutMs: check(() => parseSeconds('timeout-seconds', { allowZero: false }), 30_000),
+    maxRetries: check(() => parseWholeNumber('max-retries'), 2),
+    dryRun: check(() => parseBoolean('dry-run'), false),
+    checkQuota: check(() => parseBoolean('check-quota'), true),
+    wait: check(() => parseBoolean('wait'), false),
+    waitTimeoutMs: check(() => parseSeconds('wait-timeout-seconds', { allowZero: false }), 600_000),
+    waitIntervalMs: check(() => parseSeconds('wait-interval-seconds', { allowZero: false }), 15_000)
+  }
+  if (problems.length > 0) throw new InvalidInputsError(problems)
+  return settings
+}
+
+/** Splits on commas, spaces and newlines; keeps input order; drops repeats (case-insensitive). */
+export function parseSegmentIds(raw: string): { unique: string[]; duplicates: string[] } {
+  const tokens = raw.split(/[\s,]+/).filter(Boolean)
+  const bad = tokens.filter((token) => !segmentIdPattern.test(token))
+  if (bad.length > 0) {
+    throw new InputProblem(
+      'segment-ids',
+      bad.join(', '),
+      `each segment ID must be a 36-character UUID such as 1588e03b-50aa-454a-97d1-e1530345a5ec`
+    )
+  }
+  const seen = new Set<string>()
+  const unique: string[] = []
+  const duplicates: string[] = []
+  for (const token of tokens) {
+    const id = token.toLowerCase()
+    if (seen.has(id)) {
+      if (!duplicates.includes(id)) duplicates.push(id)
+    } else {
+      seen.add(id)
+      unique.push(id)
+    }
+  }
+  return { unique, duplicates }
+}
+
+/** Names may hold spaces and commas, so only newlines separate them. */
+export function parseSegmentNames(raw: string): string[] {
+  const names = raw
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter(Boolean)
+  return [...new Set(names)]
+}
+
+/** Accepts IANA names only (SendGrid rejects offsets); returns the canonical spelling. */
+export function parseTimeZone(value: string): string {
+  const offsetReason =
+    'SendGrid accepts IANA time zone names such as America/Chicago or Europe/Berlin, not UTC offsets'
+  if (/^[+\-\u2212\d]|^(UTC|GMT)\s*[+\-\u2212]\d/i.test(value))
+    throw new InputProblem('time-zone', value, offsetReason)
+
+  const listed = listedTimeZones().get(value.toLowerCase())
+  if (listed) return listed
+  // Aliases such as US/Eastern are valid IANA names too. DateTimeFormat knows them, but its first
+  // use loads ~20 ms of locale data, so it is only the fallback.
+  let canonical: string
+  try {
+    canonical = new Intl.DateTimeFormat('en-US', { timeZone: value }).resolvedOptions().timeZone
+  } catch {
+    throw new InputProblem(
+      'time-zone',
+      value,
+      'it is not a known IANA time zone name (examples: UTC, America/Chicago, Europe/Berlin)'
+    )
+  }
+  if (/^[+\-\u2212]/.test(canonical)) throw new InputProblem('time-zone', value, offsetReason)
+  return canonical
+}
+
+let timeZonesByLowerCase: Map<string, string> | undefined
+
+/** Canonical zones by lower-case name; Intl lists every one except UTC itself. */
+function listedTimeZones(): Map<string, string> {
+  timeZonesByLowerCase ??= new Map(
+    [...Intl.supportedValuesOf('timeZone'), 'UTC'].map((zone) => [zone.toLowerCase(), zone])
+  )
+  return timeZonesByLowerCase
+}
+
+function parseChoice<const T extends string>(name: InputName, choices: readonly T[]): T {
+  const value = readInput(name)
+  const choice = choices.find((c) => c === value.toLowerCase())
+  if (!choice) throw new InputProblem(name, value, `it must be one of: ${choices.join(', ')}`)
+  return choice
+}
+
+export function parseBoolean(name: InputName): boolean {
+  const value = readInput(name)
+  if (/^true$/i.test(value)) return true
+  if (/^false$/i.test(value)) return false
+  throw new InputProblem(name, value, 'it must be true or false')
+}
+
+function parseNumber(name: InputName): number {
+  const value = readInput(name)
+  const number = /^\d+(\.\d+)?$/.test(value) ? Number(value) : NaN
+  if (!Number.isFinite(number)) {
+    throw new InputProblem(name, value, 'it must be a non-negative number')
+  }
+  return number
+}
+
+function parseSeconds(name: InputName, { allowZero }: { allowZero: boolean }): number {
+  const seconds = parseNumber(name)
+  if (!allowZero && seconds === 0)
+    throw new InputProblem(name, readInput(name), 'it must be more than 0 seconds')
+  return Math.round(seconds * 1000)
+}
+
+function parseWholeNumber(name: InputName): number {
+  const number = parseNumber(name)
+  if (!Number.isInteger(number))
+    throw new InputProblem(name, readInput(name), 'it must be a whole number (0, 1, 2, ...)')
+  return number
+}
+
+const loopbackHost = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i
+
+/** `api-url` wins over `data-residency`; a key may only travel in clear text to this machine. */
+function parseBaseUrl(): string {
+  const residency = parseChoice('data-residency', ['global', 'eu'] as const)
+  const raw = readInput('api-url')
+  if (!raw) return dataResidencyHosts[residency]
+
+  let url: URL
+  try {
+    url = new URL(raw)
+  } catch {
+    throw new InputProblem(
+      'api-url',
+      raw,
+      'it is not a URL; expected something like https://api.sendgrid.com'
+    )
+  }
+  if (url.username || url.password) {
+    throw new InputProblem(
+      'api-url',
+      raw.replace(/\/\/[^@/]*@/, '//***@'),
+      'it must not contain credentials'
+    )
+  }
+  if (url.search || url.hash)
+    throw new InputProblem('api-url', raw, 'it must not contain a query or fragment')
+  const loopback = loopbackHost.test(url.hostname)
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+    throw new InputProblem(
+      'api-url',
+      raw,
+      'it must use https:// (plain http:// is allowed only for localhost, 127.0.0.0/8 and [::1], so the key never travels in clear text)'
+    )
+  }
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`
+}
+
+function parseOnBehalfOf(): string | null {
+  const value = readInput('on-behalf-of')
+  // A header value cannot hold line breaks or other control characters.
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
+  if (/[\u0000-\u001f\u007f]/.test(value)) {
+    throw new InputProblem(
+      'on-behalf-of',
+      value,
+      'it must be a subuser name or "account-id <id>" on one line'
+    )
+  }
+  return value || null
+}

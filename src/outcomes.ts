@@ -1,0 +1,168 @@
+// What an answer from SendGrid means for one segment, in words a marketer understands.
+import type { RateLimitPolicy } from './inputs.js'
+import { describeErrorBody, isRecord, parseJson } from './error-body.js'
+import type { ApiResult } from './sendgrid-client.js'
+
+export type Outcome = 'refreshed' | 'rate_limited' | 'failed'
+
+export interface SegmentResult {
+  segmentId: string
+  segmentName: string | null
+  outcome: Outcome
+  httpStatus: number | null
+  jobId: string | null
+  message: string
+  /** The annotation this result deserves; null for a clean success. */
+  annotation: 'warning' | 'error' | null
+  /** Quota and size as last read from SendGrid (null when not read). */
+  refreshesUsed: number | null
+  maxRefreshes: number | null
+  lastRefreshedAt: string | null
+  contactsCount: number | null
+  /** contacts_count before the refresh, when the segment was read both before and after. */
+  contactsCountBefore: number | null
+  /** When a rate-limited segment can next be refreshed (ISO 8601), when known. */
+  nextRefreshAt: string | null
+}
+
+export const refreshLimitsSentence =
+  'SendGrid allows 1 manual refresh per segment per hour, 2 per segment per day and 10 per account per day'
+
+export function newResult(
+  segmentId: string,
+  segmentName: string | null,
+  fields: Pick<SegmentResult, 'outcome' | 'httpStatus' | 'message' | 'annotation'> &
+    Partial<SegmentResult>
+): SegmentResult {
+  return {
+    segmentId,
+    segmentName,
+    jobId: null,
+    refreshesUsed: null,
+    maxRefreshes: null,
+    lastRefreshedAt: null,
+    contactsCount: null,
+    contactsCountBefore: null,
+    nextRefreshAt: null,
+    ...fields
+  }
+}
+
+export interface ClassifyContext {
+  segmentId: string
+  segmentName: string | null
+  onRateLimit: RateLimitPolicy
+  /** The host the request went to, to name it when it could not be reached. */
+  host: string
+}
+
+/** Turns the answer to a refresh request into the segment's result. */
+export function classifyRefresh(result: ApiResult, context: ClassifyContext): SegmentResult {
+  const { segmentId, segmentName } = context
+  const label = segmentLabel(segmentId, segmentName)
+  const mayHaveLanded = result.lostEarlierAttempt
+    ? ' An earlier attempt timed out or lost its connection, so SendGrid may already have accepted that refresh.'
+    : ''
+
+  if (result.kind === 'no-response') {
+    const tries = result.attempts === 1 ? '1 attempt' : `${result.attempts} attempts`
+    const cause =
+      result.reason === 'timeout'
+        ? `SendGrid did not answer in time (${result.detail}) after ${tries}`
+        : `could not reach SendGrid at ${context.host} (${result.detail}) after ${tries}`
+    return newResult(segmentId, segmentName, {
+      outcome: 'failed',
+      httpStatus: null,
+      annotation: 'error',
+      message: `${label} was not refreshed: ${cause}. It may be a network problem or a SendGrid outage; try again later.${mayHaveLanded}`
+    })
+  }
+
+  const status = result.status
+  const said = describeErrorBody(result.body)
+  const saidSuffix = said ? ` SendGrid said: ${said}` : ''
+
+  if (status === 202 || (status >= 200 && status < 300)) {
+    const jobId = readJobId(result.body)
+    return newResult(segmentId, segmentName, {
+      outcome: 'refreshed',
+      httpStatus: status,
+      jobId,
+      annotation: jobId ? null : 'warning',
+      message: jobId
+        ? `${label} refresh accepted (job ${jobId}).`
+        : `${label} refresh accepted (HTTP ${status}), but SendGrid's answer had no job ID.`
+    })
+  }
+
+  if (status === 429) {
+    const resetAt = rateLimitResetTime(result.headers['x-ratelimit-reset'])
+    const reset = resetAt ? ` The limit resets at ${resetAt} (X-RateLimit-Reset).` : ''
+    return newResult(segmentId, segmentName, {
+      outcome: 'rate_limited',
+      httpStatus: status,
+      annotation: context.onRateLimit === 'fail' ? 'error' : 'warning',
+      nextRefreshAt: resetAt,
+      message: `${label} was not refreshed: SendGrid's refresh limit was reached (HTTP 429). ${refreshLimitsSentence}.${reset}${mayHaveLanded}${saidSuffix}`
+    })
+  }
+
+  const failed = (cause: string): SegmentResult =>
+    newResult(segmentId, segmentName, {
+      outcome: 'failed',
+      httpStatus: status,
+      annotation: 'error',
+      message: `${label} was not refreshed: ${cause} (HTTP ${status}).${saidSuffix}${mayHaveLanded}`
+    })
+
+  switch (status) {
+    case 400:
+      return failed('SendGrid rejected the request as invalid')
+    case 401:
+      return failed(
+        'SendGrid rejected the API key; it is wrong, expired or revoked. Check the api-key secret'
+      )
+    case 403:
+      return failed(
+        'SendGrid refused access. Refreshing segments needs a Marketing Campaigns Basic or Advanced plan (not the free plan) and an API key with Marketing access'
+      )
+    case 404:
+      return failed(
+        'the segment does not exist in this SendGrid account. Check the ID, the data-residency region and on-behalf-of'
+      )
+    default:
+      if (status >= 500) {
+        const tries = result.attempts === 1 ? '1 attempt' : `${result.attempts} attempts`
+        return failed(
+          `SendGrid had a server error and still failed after ${tries}; try again later`
+        )
+      }
+      return failed('SendGrid refused the request')
+  }
+}
+
+export function segmentLabel(segmentId: string, segmentName: string | null): string {
+  return segmentName ? `Segment "${segmentName}" (${segmentId})` : `Segment ${segmentId}`
+}
+
+function readJobId(body: string): string | null {
+  const parsed = parseJson(body)
+  if (!isRecord(parsed)) return null
+  const jobId = parsed.job_id
+  return typeof jobId === 'string' && jobId ? jobId : null
+}
+
+/**
+ * X-RateLimit-Reset is documented as Unix epoch seconds, but one spec calls it seconds until reset;
+ * a value too small to be a recent epoch is read as the latter.
+ */
+export function rateLimitResetTime(
+  header: string | string[] | undefined,
+  now = Date.now()
+): string | null {
+  const raw = Array.isArray(header) ? header[0] : header
+  if (!raw || !/^\d+$/.test(raw.trim())) return null
+  const seconds = Number(raw)
+  const epochMs = seconds > 1_000_000_000 ? seconds * 1000 : now + seconds * 1000
+  return new Date(epochMs).toISOString().replace(/\.\d{3}Z$/, 'Z')
+}

@@ -1,0 +1,156 @@
+// The SendGrid HTTP client: one place that knows hosts, headers, timeouts and which failures are
+// worth retrying. It never throws for an HTTP status; callers decide what a status means.
+import * as core from '@actions/core'
+import { HttpClient } from '@actions/http-client'
+import type { IncomingHttpHeaders } from 'node:http'
+import packageJson from '../package.json' with { type: 'json' }
+import { backoffDelayMs, sleep } from './retry.js'
+
+export const userAgent = `refresh-segment-action/${packageJson.version}`
+
+export interface ClientOptions {
+  apiKey: string
+  baseUrl: string
+  onBehalfOf: string | null
+  timeoutMs: number
+  maxRetries: number
+}
+
+interface AttemptFacts {
+  /** Requests sent, retries included. */
+  attempts: number
+  /** An earlier attempt timed out or lost its connection, so SendGrid may have acted on it. */
+  lostEarlierAttempt: boolean
+}
+
+export type ApiResult =
+  | ({
+      kind: 'response'
+      status: number
+      headers: IncomingHttpHeaders
+      body: string
+    } & AttemptFacts)
+  | ({ kind: 'no-response'; reason: 'timeout' | 'network'; detail: string } & AttemptFacts)
+
+type SingleAttempt =
+  | { kind: 'response'; status: number; headers: IncomingHttpHeaders; body: string }
+  | { kind: 'no-response'; reason: 'timeout' | 'network'; detail: string }
+
+export const refreshPath = (segmentId: string): string =>
+  `/v3/marketing/segments/2.0/refresh/${encodeURIComponent(segmentId)}`
+export const segmentPath = (segmentId: string): string =>
+  `/v3/marketing/segments/2.0/${encodeURIComponent(segmentId)}?contacts_sample=false`
+export const segmentsPath = '/v3/marketing/segments/2.0'
+
+export class SendGridClient {
+  private readonly http: HttpClient
+
+  constructor(private readonly options: ClientOptions) {
+    // Redirects are refused: the key must only ever go to the host the user chose.
+    this.http = new HttpClient(userAgent, [], {
+      allowRedirects: false,
+      allowRetries: false,
+      socketTimeout: options.timeoutMs
+    })
+  }
+
+  refreshSegment(segmentId: string, timeZone: string): Promise<ApiResult> {
+    return this.send('POST', refreshPath(segmentId), JSON.stringify({ user_time_zone: timeZone }))
+  }
+
+  getSegment(segmentId: string): Promise<ApiResult> {
+    return this.send('GET', segmentPath(segmentId))
+  }
+
+  listSegments(): Promise<ApiResult> {
+    return this.send('GET', segmentsPath)
+  }
+
+  /** Closes every socket, including ones a timed-out request left open. */
+  dispose(): void {
+    this.http.dispose()
+  }
+
+  /** Sends with retries after 5xx, timeouts and network errors; 4xx (429 above all) is final. */
+  private async send(method: 'GET' | 'POST', path: string, body?: string): Promise<ApiResult> {
+    let lostEarlierAttempt = false
+    for (let attempt = 1; ; attempt++) {
+      const started = Date.now()
+      const result = await this.attemptOnce(method, path, body)
+      const took = `${Date.now() - started} ms`
+      const facts = { attempts: attempt, lostEarlierAttempt }
+      if (result.kind === 'response') {
+        core.debug(`${method} ${path} -> HTTP ${result.status} (${took}, attempt ${attempt})`)
+        if (result.status < 500 || attempt > this.options.maxRetries) return { ...result, ...facts }
+      } else {
+        core.debug(
+          `${method} ${path} -> ${result.reason}: ${result.detail} (${took}, attempt ${attempt})`
+        )
+        if (attempt > this.options.maxRetries) return { ...result, ...facts }
+        lostEarlierAttempt = true
+      }
+      const delay = backoffDelayMs(attempt)
+      const what = result.kind === 'response' ? `HTTP ${result.status}` : result.reason
+      core.info(
+        `${method} ${path} got ${what}; retry ${attempt} of ${this.options.maxRetries} in ${delay} ms`
+      )
+      await sleep(delay)
+    }
+  }
+
+  private async attemptOnce(method: string, path: string, body?: string): Promise<SingleAttempt> {
+    const headers: Record<string, string> = {
+      Authorization: `Bearer ${this.options.apiKey}`,
+      Accept: 'application/json'
+    }
+    if (body !== undefined) headers['Content-Type'] = 'application/json'
+    if (this.options.onBehalfOf) headers['On-Behalf-Of'] = this.options.onBehalfOf
+
+    let timer: NodeJS.Timeout | undefined
+    // The socket timeout covers silence; this deadline also covers a body that trickles in forever.
+    const deadline = new Promise<SingleAttempt>((resolve) => {
+      timer = setTimeout(() => resolve(timedOut(this.options.timeoutMs)), this.options.timeoutMs)
+    })
+    const exchange = (async (): Promise<SingleAttempt> => {
+      try {
+        const response = await this.http.request(
+          method,
+          this.options.baseUrl + path,
+          body ?? null,
+          headers
+        )
+        const text = await response.readBody()
+        return {
+          kind: 'response',
+          status: response.message.statusCode ?? 0,
+          headers: response.message.headers,
+          // A proxy or an error page could echo the request; the key must not travel further.
+          body: text.split(this.options.apiKey).join('***')
+        }
+      } catch (error) {
+        return describeNetworkError(error, this.options.timeoutMs)
+      }
+    })()
+    try {
+      return await Promise.race([exchange, deadline])
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+}
+
+function timedOut(timeoutMs: number): SingleAttempt {
+  return {
+    kind: 'no-response',
+    reason: 'timeout',
+    detail: `no answer within ${timeoutMs / 1000} s`
+  }
+}
+
+function describeNetworkError(error: unknown, timeoutMs: number): SingleAttempt {
+  const message = error instanceof Error ? error.message : String(error)
+  if (/^Request timeout/.test(message)) return timedOut(timeoutMs)
+  const code = (error as NodeJS.ErrnoException | undefined)?.code
+  const detail = code && !message.includes(code) ? `${code}: ${message}` : message
+  return { kind: 'no-response', reason: 'network', detail }
+}
