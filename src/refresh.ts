@@ -1,28 +1,49 @@
-// Refreshes every requested segment at once and keeps the results in input order.
-// One segment's failure never stops or hides another's result.
+// Refreshes every planned segment at once. One segment's failure never stops or hides another's.
 import type { Settings } from './inputs.js'
 import { classifyRefresh, type SegmentResult } from './outcomes.js'
-import type { SendGridClient } from './sendgrid-client.js'
+import type { PlannedRefresh } from './preflight.js'
+import type { SegmentSnapshot, SendGridClient } from './sendgrid-client.js'
 
 export interface Target {
   segmentId: string
   segmentName: string | null
 }
 
+export interface SentRefresh {
+  result: SegmentResult
+  /** When the first attempt was sent; SendGrid's last_refreshed_at reaches it once the refresh lands. */
+  sentAt: number
+  before: SegmentSnapshot | null
+}
+
 export async function refreshSegments(
   client: SendGridClient,
   settings: Settings,
-  targets: Target[]
-): Promise<SegmentResult[]> {
+  planned: PlannedRefresh[]
+): Promise<SentRefresh[]> {
+  const host = new URL(settings.baseUrl).host
   return Promise.all(
-    targets.map(async ({ segmentId, segmentName }) => {
-      const answer = await client.refreshSegment(segmentId, settings.timeZone)
-      return classifyRefresh(answer, {
-        segmentId,
-        segmentName,
-        onRateLimit: settings.onRateLimit,
-        host: new URL(settings.baseUrl).host
-      })
+    planned.map(async ({ target, before }) => {
+      const sentAt = Date.now()
+      const answer = await client.refreshSegment(target.segmentId, settings.timeZone)
+      const result = classifyRefresh(answer, { ...target, onRateLimit: settings.onRateLimit, host })
+      return { result: withSnapshot(result, before), sentAt, before }
     })
   )
+}
+
+/** Adds what was read of the segment to its result. */
+export function withSnapshot(
+  result: SegmentResult,
+  snapshot: SegmentSnapshot | null
+): SegmentResult {
+  if (!snapshot) return result
+  return {
+    ...result,
+    segmentName: result.segmentName ?? snapshot.name,
+    refreshesUsed: snapshot.refreshesUsed,
+    maxRefreshes: snapshot.maxRefreshes,
+    lastRefreshedAt: snapshot.lastRefreshedAt,
+    contactsCount: snapshot.contactsCount
+  }
 }

@@ -148,7 +148,7 @@ export async function writeDryRunSummary(settings: Settings): Promise<void> {
 
 function contactsCell(result: SegmentResult): string {
   if (result.contactsCount === null) return '—'
-  if (result.contactsCountBefore !== null && result.contactsCountBefore !== result.contactsCount) {
+  if (result.contactsCountBefore !== null) {
     return `${result.contactsCountBefore} → ${result.contactsCount}`
   }
   return String(result.contactsCount)

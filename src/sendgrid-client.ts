@@ -4,6 +4,7 @@ import * as core from '@actions/core'
 import { HttpClient } from '@actions/http-client'
 import type { IncomingHttpHeaders } from 'node:http'
 import packageJson from '../package.json' with { type: 'json' }
+import { isRecord, parseJson } from './error-body.js'
 import { backoffDelayMs, sleep } from './retry.js'
 
 export const userAgent = `refresh-segment-action/${packageJson.version}`
@@ -153,4 +154,56 @@ function describeNetworkError(error: unknown, timeoutMs: number): SingleAttempt 
   const code = (error as NodeJS.ErrnoException | undefined)?.code
   const detail = code && !message.includes(code) ? `${code}: ${message}` : message
   return { kind: 'no-response', reason: 'network', detail }
+}
+
+/** What the action uses of a segment read; every field is optional in SendGrid's schema. */
+export interface SegmentSnapshot {
+  id: string
+  name: string | null
+  contactsCount: number | null
+  sampleUpdatedAt: string | null
+  refreshesUsed: number | null
+  maxRefreshes: number | null
+  lastRefreshedAt: string | null
+  queryValidation: string | null
+  queryError: string | null
+}
+
+/** Reads a GET segment body defensively; never keeps contacts_sample (personal data). */
+export function parseSegment(body: string, segmentId: string): SegmentSnapshot | null {
+  const value = parseJson(body)
+  if (!isRecord(value)) return null
+  const status = isRecord(value.status) ? value.status : {}
+  return {
+    id: typeof value.id === 'string' ? value.id : segmentId,
+    name: stringOrNull(value.name),
+    contactsCount: integerOrNull(value.contacts_count),
+    sampleUpdatedAt: stringOrNull(value.sample_updated_at),
+    refreshesUsed: integerOrNull(value.refreshes_used),
+    maxRefreshes: integerOrNull(value.max_refreshes),
+    lastRefreshedAt: stringOrNull(value.last_refreshed_at),
+    queryValidation: stringOrNull(status.query_validation),
+    queryError: stringOrNull(status.error_message)
+  }
+}
+
+/**
+ * Reads the list body `{"results": [...]}`. The official schema describes one flat segment, which
+ * is wrong, so only `results` entries with a string id and name are trusted.
+ */
+export function parseSegmentList(body: string): Array<{ id: string; name: string }> | null {
+  const value = parseJson(body)
+  if (!isRecord(value) || !Array.isArray(value.results)) return null
+  return value.results
+    .filter(isRecord)
+    .filter((s) => typeof s.id === 'string' && typeof s.name === 'string')
+    .map((s) => ({ id: (s.id as string).toLowerCase(), name: s.name as string }))
+}
+
+function stringOrNull(value: unknown): string | null {
+  return typeof value === 'string' && value !== '' ? value : null
+}
+
+function integerOrNull(value: unknown): number | null {
+  return typeof value === 'number' && Number.isInteger(value) ? value : null
 }

@@ -1,0 +1,143 @@
+import { describe, expect, it } from '@jest/globals'
+import { quotaVerdict } from '../src/preflight.js'
+import type { SegmentSnapshot } from '../src/sendgrid-client.js'
+import { hasLanded } from '../src/wait.js'
+
+const segmentId = '1588e03b-50aa-454a-97d1-e1530345a5ec'
+const target = { segmentId, segmentName: 'VIP' }
+const now = Date.parse('2026-11-26T15:00:00Z')
+const settings = { timeZone: 'Europe/Berlin', onRateLimit: 'warn' as const }
+
+const snapshot = (fields: Partial<SegmentSnapshot>): SegmentSnapshot => ({
+  id: segmentId,
+  name: 'VIP',
+  contactsCount: 50,
+  sampleUpdatedAt: '2026-11-26T09:00:00Z',
+  refreshesUsed: 0,
+  maxRefreshes: 2,
+  lastRefreshedAt: null,
+  queryValidation: 'VALID',
+  queryError: null,
+  ...fields
+})
+
+describe('quotaVerdict', () => {
+  it('lets a segment with quota left be refreshed', () => {
+    expect(
+      quotaVerdict(
+        target,
+        snapshot({ refreshesUsed: 1, lastRefreshedAt: '2026-11-26T13:59:59Z' }),
+        settings,
+        now
+      )
+    ).toBeNull()
+  })
+
+  it('lets a segment without quota fields be refreshed', () => {
+    expect(
+      quotaVerdict(target, snapshot({ refreshesUsed: null, maxRefreshes: null }), settings, now)
+    ).toBeNull()
+  })
+
+  it('stops a segment whose daily refreshes are used up until midnight in the time zone', () => {
+    const result = quotaVerdict(
+      target,
+      snapshot({ refreshesUsed: 2, lastRefreshedAt: '2026-11-26T10:00:00Z' }),
+      settings,
+      now
+    )
+    expect(result).toMatchObject({
+      outcome: 'rate_limited',
+      httpStatus: null,
+      annotation: 'warning',
+      refreshesUsed: 2,
+      maxRefreshes: 2,
+      contactsCount: 50,
+      nextRefreshAt: '2026-11-26T23:00:00Z'
+    })
+    expect(result?.message).toContain('2 of 2 refreshes used today')
+    expect(result?.message).toContain('2026-11-27 00:00 (Europe/Berlin)')
+    expect(result?.message).toContain('No refresh request was sent')
+  })
+
+  it('stops a segment refreshed less than an hour ago until the hour is over', () => {
+    const result = quotaVerdict(
+      target,
+      snapshot({ refreshesUsed: 1, lastRefreshedAt: '2026-11-26T14:20:00Z' }),
+      settings,
+      now
+    )
+    expect(result).toMatchObject({ outcome: 'rate_limited', nextRefreshAt: '2026-11-26T15:20:00Z' })
+    expect(result?.message).toContain(
+      'last refreshed at 2026-11-26T14:20:00Z, less than an hour ago'
+    )
+  })
+
+  it('gives the later time when both limits apply', () => {
+    const result = quotaVerdict(
+      target,
+      snapshot({ refreshesUsed: 2, lastRefreshedAt: '2026-11-26T22:50:00Z' }),
+      settings,
+      Date.parse('2026-11-26T22:55:00Z')
+    )
+    expect(result?.nextRefreshAt).toBe('2026-11-26T23:50:00Z')
+  })
+
+  it('makes a used-up quota an error under on-rate-limit: fail', () => {
+    expect(
+      quotaVerdict(
+        target,
+        snapshot({ refreshesUsed: 3 }),
+        { ...settings, onRateLimit: 'fail' },
+        now
+      )?.annotation
+    ).toBe('error')
+  })
+
+  it("fails a segment whose query is invalid, with SendGrid's message", () => {
+    const result = quotaVerdict(
+      target,
+      snapshot({ queryValidation: 'INVALID', queryError: 'unknown field foo' }),
+      settings,
+      now
+    )
+    expect(result).toMatchObject({ outcome: 'failed', annotation: 'error' })
+    expect(result?.message).toContain('SendGrid said: unknown field foo')
+  })
+
+  it('lets a pending query be refreshed', () => {
+    expect(quotaVerdict(target, snapshot({ queryValidation: 'PENDING' }), settings, now)).toBeNull()
+  })
+})
+
+describe('hasLanded', () => {
+  const sentAt = Date.parse('2026-11-26T15:00:00.700Z')
+  it('is true once last_refreshed_at reaches the second the refresh was sent', () => {
+    expect(
+      hasLanded(snapshot({ lastRefreshedAt: '2026-11-26T15:00:00Z' }), { sentAt, before: null })
+    ).toBe(true)
+    expect(
+      hasLanded(snapshot({ lastRefreshedAt: '2026-11-26T14:59:59Z' }), { sentAt, before: null })
+    ).toBe(false)
+  })
+
+  it('falls back to a change of sample_updated_at', () => {
+    const before = snapshot({ sampleUpdatedAt: '2026-11-26T09:00:00Z' })
+    expect(
+      hasLanded(snapshot({ sampleUpdatedAt: '2026-11-26T09:00:00Z' }), { sentAt, before })
+    ).toBe(false)
+    expect(
+      hasLanded(snapshot({ sampleUpdatedAt: '2026-11-26T15:00:03Z' }), { sentAt, before })
+    ).toBe(true)
+  })
+
+  it('without a baseline, needs sample_updated_at after the refresh was sent', () => {
+    expect(
+      hasLanded(snapshot({ sampleUpdatedAt: '2026-11-26T09:00:00Z' }), { sentAt, before: null })
+    ).toBe(false)
+    expect(
+      hasLanded(snapshot({ sampleUpdatedAt: '2026-11-26T15:00:01Z' }), { sentAt, before: null })
+    ).toBe(true)
+    expect(hasLanded(snapshot({ sampleUpdatedAt: null }), { sentAt, before: null })).toBe(false)
+  })
+})

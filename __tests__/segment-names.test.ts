@@ -1,0 +1,47 @@
+import { describe, expect, it } from '@jest/globals'
+import { closestNames, editDistance } from '../src/segment-names.js'
+
+describe('editDistance', () => {
+  it.each([
+    ['', '', 0],
+    ['abc', '', 3],
+    ['kitten', 'sitting', 3],
+    ['vip customers', 'vip customer', 1],
+    ['spring sale', 'sprnig sale', 2]
+  ])('%j to %j is %i', (a, b, distance) => {
+    expect(editDistance(a, b)).toBe(distance)
+    expect(editDistance(b, a)).toBe(distance)
+  })
+})
+
+describe('closestNames', () => {
+  const names = [
+    'VIP customers',
+    'VIP prospects',
+    'Spring sale, EU customers',
+    'Churn risk',
+    'vip customers (old)'
+  ]
+
+  it('ignores case', () => {
+    expect(closestNames('vip customer', names)).toEqual(['VIP customers'])
+  })
+
+  it('puts the closest first, ties in alphabetical order', () => {
+    expect(
+      closestNames('spring sal', ['Spring sales', 'Spring sale', 'Spring sail', 'Autumn'])
+    ).toEqual(['Spring sail', 'Spring sale', 'Spring sales'])
+  })
+
+  it('finds a name that differs only in case', () => {
+    expect(closestNames('CHURN RISK', names)).toEqual(['Churn risk'])
+  })
+
+  it('keeps at most three suggestions', () => {
+    expect(closestNames('a', ['b', 'c', 'd', 'e'])).toHaveLength(3)
+  })
+
+  it('suggests nothing far away', () => {
+    expect(closestNames('Newsletter subscribers', names)).toEqual([])
+  })
+})

@@ -1,0 +1,113 @@
+// Holds the run until SendGrid has actually recomputed each refreshed segment. SendGrid exposes no
+// job status, so a segment is done when its last_refreshed_at reaches the moment the refresh was
+// sent (or, without that field, when sample_updated_at moves).
+import * as core from '@actions/core'
+import { newResult, segmentLabel, type SegmentResult } from './outcomes.js'
+import type { Settings } from './inputs.js'
+import { withSnapshot, type SentRefresh } from './refresh.js'
+import { sleep } from './retry.js'
+import { parseSegment, type SegmentSnapshot, type SendGridClient } from './sendgrid-client.js'
+
+export async function waitForRefreshes(
+  client: SendGridClient,
+  settings: Settings,
+  sent: SentRefresh[]
+): Promise<SegmentResult[]> {
+  const results = sent.map(({ result }) => result)
+  const pending = new Map(
+    sent.map((s, index) => [index, s] as const).filter(([, s]) => s.result.outcome === 'refreshed')
+  )
+  if (pending.size === 0) return results
+
+  const started = Date.now()
+  const deadline = started + settings.waitTimeoutMs
+  const seconds = (ms: number): string => `${Math.round(ms / 1000)} s`
+  core.info(
+    `Waiting up to ${seconds(settings.waitTimeoutMs)} for ${pending.size} segment(s) to finish refreshing...`
+  )
+
+  while (pending.size > 0 && Date.now() < deadline) {
+    // A little jitter keeps many waiting workflows from polling in step.
+    const pause = settings.waitIntervalMs * (1 + Math.random() * 0.1)
+    await sleep(Math.min(pause, Math.max(0, deadline - Date.now())))
+    const polled = [...pending]
+    const reads = await Promise.all(polled.map(([, s]) => client.getSegment(s.result.segmentId)))
+    polled.forEach(([index, refresh], i) => {
+      const answer = reads[i]
+      const { result } = refresh
+      const label = segmentLabel(result.segmentId, result.segmentName)
+      if (answer.kind === 'response' && answer.status === 404) {
+        pending.delete(index)
+        results[index] = {
+          ...result,
+          outcome: 'failed',
+          annotation: 'error',
+          message: `${label} was deleted while waiting for its refresh to finish (reading it answered HTTP 404).`
+        }
+        return
+      }
+      const now =
+        answer.kind === 'response' && answer.status === 200
+          ? parseSegment(answer.body, result.segmentId)
+          : null
+      if (!now) {
+        const why = answer.kind === 'response' ? `HTTP ${answer.status}` : answer.reason
+        core.info(`Could not read ${label} (${why}); still waiting.`)
+        return
+      }
+      if (hasLanded(now, refresh)) {
+        pending.delete(index)
+        results[index] = finished(withSnapshot(result, now), refresh.before, Date.now() - started)
+        core.info(`${label} has finished recomputing.`)
+      }
+    })
+    if (pending.size > 0) {
+      core.info(
+        `Still waiting for ${pending.size} segment(s) after ${seconds(Date.now() - started)}: ${[...pending.values()].map((s) => s.result.segmentId).join(', ')}`
+      )
+    }
+  }
+
+  for (const [index, { result }] of pending) {
+    results[index] = newResult(result.segmentId, result.segmentName, {
+      ...result,
+      outcome: 'failed',
+      annotation: 'error',
+      message: `${segmentLabel(result.segmentId, result.segmentName)}: SendGrid accepted the refresh${result.jobId ? ` (job ${result.jobId})` : ''}, but it had not finished after ${seconds(settings.waitTimeoutMs)} (wait-timeout-seconds). The segment may still be recomputing; do not send to it yet.`
+    })
+  }
+  return results
+}
+
+/** The refresh has landed once SendGrid's timestamps show a recompute after it was sent. */
+export function hasLanded(
+  now: SegmentSnapshot,
+  refresh: Pick<SentRefresh, 'sentAt' | 'before'>
+): boolean {
+  // SendGrid's timestamps have whole seconds; compare at that precision.
+  const sentAt = Math.floor(refresh.sentAt / 1000) * 1000
+  if (now.lastRefreshedAt) return Date.parse(now.lastRefreshedAt) >= sentAt
+  if (!now.sampleUpdatedAt) return false
+  const before = refresh.before?.sampleUpdatedAt
+  return before ? now.sampleUpdatedAt !== before : Date.parse(now.sampleUpdatedAt) >= sentAt
+}
+
+function finished(
+  result: SegmentResult,
+  before: SegmentSnapshot | null,
+  tookMs: number
+): SegmentResult {
+  const label = segmentLabel(result.segmentId, result.segmentName)
+  const contactsBefore = before?.contactsCount ?? null
+  const count =
+    result.contactsCount === null
+      ? ''
+      : contactsBefore === null
+        ? ` It now has ${result.contactsCount} contacts.`
+        : ` It now has ${result.contactsCount} contacts (${contactsBefore} before).`
+  return {
+    ...result,
+    contactsCountBefore: contactsBefore,
+    message: `${label} refreshed${result.jobId ? ` (job ${result.jobId})` : ''} and recomputed by SendGrid after ${Math.round(tookMs / 1000)} s.${count}`
+  }
+}
