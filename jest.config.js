@@ -7,6 +7,12 @@ export default {
     '^.+\\.ts$': ['ts-jest', { useESM: true }]
   },
   testMatch: ['**/__tests__/**/*.test.ts'],
+  testTimeout: 30000,
+  collectCoverage: true,
   collectCoverageFrom: ['src/**/*.ts', '!src/index.ts'],
-  testTimeout: 30000
+  coverageReporters: ['text', 'text-summary'],
+  // Set at what the suite reaches, so coverage only goes up.
+  coverageThreshold: {
+    global: { lines: 99, statements: 98, functions: 100, branches: 90 }
+  }
 }

@@ -1,6 +1,8 @@
 // End to end: the committed dist/index.js, spawned as the runner spawns it, against the local
 // SendGrid simulator on loopback.
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
+import { createServer, type IncomingMessage } from 'node:http'
+import type { AddressInfo, Socket } from 'node:net'
 import { annotationsIn, runAction } from './support/run-action.js'
 import { demoApiKey, freePlanApiKey, startSimulator } from './support/sendgrid-simulator.js'
 import { runtimes } from './support/runtimes.js'
@@ -336,5 +338,38 @@ describe.each(runtimes)('the built action on $name', ({ node }) => {
       expect(lines.join('\n')).not.toContain(demoApiKey)
     }
     expect(JSON.stringify(outputs) + summary).not.toContain(demoApiKey)
+  })
+})
+
+describe.each(runtimes)('the built action behind a proxy, on $name', ({ node }) => {
+  it("goes through the runner's https_proxy without showing the key to the proxy", async () => {
+    const connects: Array<{ target: string; headers: string }> = []
+    const proxy = createServer()
+    proxy.on('connect', (req: IncomingMessage, socket: Socket) => {
+      connects.push({ target: req.url ?? '', headers: JSON.stringify(req.headers) })
+      socket.end('HTTP/1.1 502 Bad Gateway\r\n\r\n')
+    })
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve))
+    const { port } = proxy.address() as AddressInfo
+    try {
+      const { exitCode, outputs } = await runAction(
+        {
+          'api-key': demoApiKey,
+          'api-url': 'https://api.sendgrid.invalid',
+          'segment-ids': ids.a,
+          'check-quota': 'false',
+          'max-retries': '0'
+        },
+        { node, env: { https_proxy: `http://127.0.0.1:${port}` } }
+      )
+      expect(exitCode).toBe(1)
+      expect(connects).toEqual([
+        { target: 'api.sendgrid.invalid:443', headers: expect.any(String) }
+      ])
+      expect(connects[0].headers).not.toContain(demoApiKey)
+      expect(JSON.parse(outputs.results)[0]).toMatchObject({ outcome: 'failed', http_status: null })
+    } finally {
+      proxy.close()
+    }
   })
 })

@@ -29,7 +29,11 @@ export async function run(): Promise<void> {
     fail(error)
   } finally {
     // Later steps read the outputs even when this one fails.
-    setOutputs(results)
+    try {
+      setOutputs(results)
+    } catch (error) {
+      fail(error)
+    }
   }
 }
 

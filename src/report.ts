@@ -113,9 +113,7 @@ export async function writeSummary(results: SegmentResult[], settings: Settings)
       )
       .write()
   } catch (error) {
-    core.warning(
-      `Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`
-    )
+    summaryNotWritten(error)
   }
 }
 
@@ -140,10 +138,16 @@ export async function writeDryRunSummary(settings: Settings): Promise<void> {
       )
       .write()
   } catch (error) {
-    core.warning(
-      `Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`
-    )
+    summaryNotWritten(error)
   }
+}
+
+function summaryNotWritten(error: unknown): void {
+  // Drop what was not written, or the next write would repeat it.
+  core.summary.emptyBuffer()
+  core.warning(
+    `Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`
+  )
 }
 
 function contactsCell(result: SegmentResult): string {

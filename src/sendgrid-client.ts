@@ -91,7 +91,12 @@ export class SendGridClient {
         lostEarlierAttempt = true
       }
       const delay = backoffDelayMs(attempt)
-      const what = result.kind === 'response' ? `HTTP ${result.status}` : result.reason
+      const what =
+        result.kind === 'response'
+          ? `HTTP ${result.status}`
+          : result.reason === 'timeout'
+            ? 'no answer in time'
+            : `a network error (${result.detail})`
       core.info(
         `${method} ${path} got ${what}; retry ${attempt} of ${this.options.maxRetries} in ${delay} ms`
       )

@@ -1,0 +1,254 @@
+// The run in-process, against the simulator: the same behaviour the end-to-end suites check on the
+// bundle, here where coverage can see the sources, plus paths that are awkward from outside.
+import { afterAll, afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { run } from '../src/main.js'
+import {
+  annotationsIn,
+  inputVariable,
+  parseOutputFile,
+  readActionYml
+} from './support/run-action.js'
+import { demoApiKey, startSimulator } from './support/sendgrid-simulator.js'
+
+const ids = {
+  a: '1588e03b-50aa-454a-97d1-e1530345a5ec',
+  b: '2688e03b-50aa-454a-97d1-e1530345a5ed',
+  missing: '4888e03b-50aa-454a-97d1-e1530345a5ef'
+}
+const declaredInputs = readActionYml().inputs
+
+// One folder for the whole file: @actions/core remembers the summary file's path after first use.
+const workDir = mkdtempSync(join(tmpdir(), 'refresh-segment-main-'))
+let simulator: Awaited<ReturnType<typeof startSimulator>>
+let stdout: string
+
+beforeEach(async () => {
+  simulator = await startSimulator({
+    segments: [
+      { id: ids.a, name: 'Alpha', contactsCount: 3, contactsCountAfterRefresh: 4 },
+      { id: ids.b, name: 'Beta' }
+    ]
+  })
+  stdout = ''
+  jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+    stdout += String(chunk)
+    return true
+  })
+})
+
+afterEach(async () => {
+  jest.restoreAllMocks()
+  await simulator.close()
+  process.exitCode = undefined
+})
+
+afterAll(() => rmSync(workDir, { recursive: true, force: true }))
+
+async function runWith(inputs: Record<string, string>, { summaryFile = true } = {}) {
+  stdout = ''
+  process.exitCode = undefined
+  for (const key of Object.keys(process.env)) if (key.startsWith('INPUT_')) delete process.env[key]
+  const merged: Record<string, string> = {
+    'api-key': demoApiKey,
+    'api-url': simulator.url,
+    ...inputs
+  }
+  for (const [name, spec] of Object.entries(declaredInputs)) {
+    process.env[inputVariable(name)] = merged[name] ?? String(spec.default ?? '')
+  }
+  const outputFile = join(workDir, 'output')
+  const summaryPath = join(workDir, 'summary')
+  writeFileSync(outputFile, '')
+  process.env.GITHUB_OUTPUT = outputFile
+  process.env.GITHUB_STEP_SUMMARY = summaryPath
+  // A folder where the summary file should be makes its write fail, as a broken runner would.
+  rmSync(summaryPath, { recursive: true, force: true })
+  if (summaryFile) writeFileSync(summaryPath, '')
+  else mkdirSync(summaryPath)
+  await run()
+  const outputs = parseOutputFile(readFileSync(outputFile, 'utf8'))
+  return {
+    exitCode: process.exitCode ?? 0,
+    outputs,
+    results: JSON.parse(outputs.results) as Array<Record<string, unknown>>,
+    summary: summaryFile ? readFileSync(summaryPath, 'utf8') : '',
+    annotations: annotationsIn(stdout)
+  }
+}
+
+describe('run', () => {
+  it('resolves names, checks quota, refreshes, waits and reports', async () => {
+    const { exitCode, results, outputs, summary } = await runWith({
+      'segment-ids': ids.a,
+      'segment-names': 'Beta\nAlpha',
+      wait: 'true',
+      'wait-interval-seconds': '0.05'
+    })
+    expect(exitCode).toBe(0)
+    expect(results.map((r) => [r.segment_name, r.outcome])).toEqual([
+      ['Alpha', 'refreshed'],
+      ['Beta', 'refreshed']
+    ])
+    expect(JSON.parse(outputs['contacts-counts'])).toEqual({ [ids.a]: 4, [ids.b]: 101 })
+    expect(summary).toContain('3 → 4')
+    expect(stdout).toContain('given both by ID and by name')
+  })
+
+  it('reports every kind of failure and still sets the outputs', async () => {
+    simulator.inject('refresh', ids.a, { status: 503, body: '<html><title>Down</title></html>' })
+    simulator.inject('refresh', ids.b, { hang: true })
+    const { exitCode, results, annotations } = await runWith({
+      'segment-ids': `${ids.a} ${ids.b} ${ids.missing}`,
+      'check-quota': 'false',
+      'max-retries': '0',
+      'timeout-seconds': '0.3'
+    })
+    expect(exitCode).toBe(1)
+    expect(results.map((r) => [r.outcome, r.http_status])).toEqual([
+      ['failed', 503],
+      ['failed', null],
+      ['failed', 404]
+    ])
+    expect(annotations.filter((a) => a.level === 'error')).toHaveLength(4)
+  })
+
+  it('retries a 5xx and a dropped connection, then succeeds', async () => {
+    simulator.inject('refresh', ids.a, { status: 502, body: '' })
+    simulator.inject('refresh', ids.b, { drop: true })
+    const { exitCode, results } = await runWith({
+      'segment-ids': `${ids.a} ${ids.b}`,
+      'max-retries': '1'
+    })
+    expect(exitCode).toBe(0)
+    expect(results.map((r) => r.outcome)).toEqual(['refreshed', 'refreshed'])
+    expect(stdout).toMatch(/got HTTP 502; retry 1 of 1/)
+    expect(stdout).toMatch(/got a network error \(.*\); retry 1 of 1/)
+  })
+
+  it('skips what the pre-flight already knows and fails under on-rate-limit: fail', async () => {
+    const now = Date.now()
+    Object.assign(simulator.segments.get(ids.a)!, {
+      refreshTimes: [now - 60_000],
+      lastRefreshedAt: now - 60_000
+    })
+    const { exitCode, results, summary } = await runWith({
+      'segment-ids': `${ids.a} ${ids.missing}`,
+      'on-rate-limit': 'fail'
+    })
+    expect(exitCode).toBe(1)
+    expect(results.map((r) => r.outcome)).toEqual(['rate_limited', 'failed'])
+    expect(simulator.requests.filter((r) => r.method === 'POST')).toHaveLength(0)
+    expect(summary).toContain('Next refresh possible')
+  })
+
+  it('refreshes anyway when the pre-flight cannot read', async () => {
+    simulator.inject('get', ids.a, { status: 403, body: '' })
+    simulator.inject('get', ids.b, { status: 200, body: 'not a segment' })
+    const { exitCode, annotations } = await runWith({ 'segment-ids': `${ids.a} ${ids.b}` })
+    expect(exitCode).toBe(0)
+    expect(annotations).toEqual([
+      expect.objectContaining({
+        level: 'notice',
+        message: expect.stringMatching(
+          /may not read segments \(HTTP 403\); SendGrid answered the read with a body that is not a segment/
+        )
+      })
+    ])
+  })
+
+  it('fails a wait that times out and a segment deleted while waiting', async () => {
+    await simulator.close()
+    simulator = await startSimulator({
+      refreshDelayMs: 60_000,
+      segments: [{ id: ids.a }, { id: ids.b }]
+    })
+    const deleted = setTimeout(() => simulator.segments.delete(ids.b), 150)
+    const { exitCode, results } = await runWith({
+      'segment-ids': `${ids.a} ${ids.b}`,
+      wait: 'true',
+      'wait-interval-seconds': '0.1',
+      'wait-timeout-seconds': '0.6'
+    })
+    clearTimeout(deleted)
+    expect(exitCode).toBe(1)
+    expect(results.map((r) => r.message)).toEqual([
+      expect.stringContaining('had not finished after 1 s'),
+      expect.stringContaining('was deleted while waiting')
+    ])
+  })
+
+  it('keeps polling through read errors while waiting', async () => {
+    await simulator.close()
+    simulator = await startSimulator({ refreshDelayMs: 200, segments: [{ id: ids.a }] })
+    simulator.inject('get', ids.a, { delayMs: 0 }, { drop: true })
+    const { exitCode } = await runWith({
+      'segment-ids': ids.a,
+      wait: 'true',
+      'wait-interval-seconds': '0.05',
+      'max-retries': '0'
+    })
+    expect(exitCode).toBe(0)
+    expect(stdout).toMatch(/Could not read Segment .* \(network\); still waiting/)
+  })
+
+  it('fails before any refresh on unknown names and on a list it cannot read', async () => {
+    const unknown = await runWith({ 'segment-names': 'Alfa' })
+    expect(unknown.exitCode).toBe(1)
+    expect(unknown.annotations[0].message).toContain('Did you mean "Alpha"?')
+    simulator.inject('list', '', { drop: true })
+    const unreadable = await runWith({ 'segment-names': 'Alpha', 'max-retries': '0' })
+    expect(unreadable.annotations[0].message).toMatch(/Could not list .*network/)
+    simulator.inject('list', '', { status: 200, body: '{"result": []}' })
+    const malformed = await runWith({ 'segment-names': 'Alpha' })
+    expect(malformed.annotations[0].message).toMatch(/Could not list .*HTTP 200/)
+    expect(simulator.requests.filter((r) => r.method === 'POST')).toHaveLength(0)
+  })
+
+  it('reports invalid inputs and a dry run without sending anything', async () => {
+    const invalid = await runWith({ 'segment-ids': 'nope', wait: 'sometimes' })
+    expect(invalid.exitCode).toBe(1)
+    expect(invalid.annotations.map((a) => a.message)).toEqual([
+      expect.stringContaining(`'segment-ids' has an invalid value "nope"`),
+      expect.stringContaining(`'wait' has an invalid value "sometimes"`),
+      '2 input(s) are invalid; nothing was sent to SendGrid.'
+    ])
+    const dry = await runWith({
+      'segment-ids': `${ids.a} ${ids.a}`,
+      'segment-names': 'Beta',
+      'dry-run': 'true'
+    })
+    expect(dry.exitCode).toBe(0)
+    expect(dry.summary).toContain('by name (resolved on a real run)')
+    expect(simulator.requests).toHaveLength(0)
+  })
+
+  it('warns, and loses nothing else, when the job summary cannot be written', async () => {
+    const { exitCode, results, annotations } = await runWith(
+      { 'segment-ids': ids.a },
+      { summaryFile: false }
+    )
+    expect(exitCode).toBe(0)
+    expect(results[0].outcome).toBe('refreshed')
+    expect(annotations[0]).toMatchObject({
+      level: 'warning',
+      message: expect.stringContaining('Could not write the job summary')
+    })
+    const dry = await runWith({ 'segment-ids': ids.a, 'dry-run': 'true' }, { summaryFile: false })
+    expect(dry.annotations.at(-1)?.message).toContain('Could not write the job summary')
+  })
+
+  it('fails the step, with a clear message, when the outputs cannot be written', async () => {
+    process.env.GITHUB_OUTPUT = join(workDir, 'no-such-dir', 'output')
+    for (const [name, spec] of Object.entries(declaredInputs))
+      process.env[inputVariable(name)] = String(spec.default ?? '')
+    process.env[inputVariable('api-key')] = demoApiKey
+    process.env[inputVariable('segment-ids')] = ids.a
+    process.env[inputVariable('dry-run')] = 'true'
+    await run()
+    expect(process.exitCode).toBe(1)
+    expect(annotationsIn(stdout).at(-1)?.message).toMatch(/^Unexpected error: .*no-such-dir/)
+  })
+})
