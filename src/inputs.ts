@@ -229,7 +229,7 @@ function parseChoice<const T extends string>(name: InputName, choices: readonly 
   return choice
 }
 
-export function parseBoolean(name: InputName): boolean {
+function parseBoolean(name: InputName): boolean {
   const value = readInput(name)
   if (/^true$/i.test(value)) return true
   if (/^false$/i.test(value)) return false
