@@ -9,7 +9,6 @@ const now = Date.parse('2026-11-26T15:00:00Z')
 const settings = { timeZone: 'Europe/Berlin', onRateLimit: 'warn' as const }
 
 const snapshot = (fields: Partial<SegmentSnapshot>): SegmentSnapshot => ({
-  id: segmentId,
   name: 'VIP',
   contactsCount: 50,
   sampleUpdatedAt: '2026-11-26T09:00:00Z',

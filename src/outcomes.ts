@@ -1,7 +1,8 @@
 // What an answer from SendGrid means for one segment, in words a marketer understands.
 import type { RateLimitPolicy } from './inputs.js'
 import { describeErrorBody, isRecord, parseJson } from './error-body.js'
-import type { ApiResult } from './sendgrid-client.js'
+import { isoSeconds } from './refresh-times.js'
+import type { ApiResult, SegmentSnapshot } from './sendgrid-client.js'
 
 export type Outcome = 'refreshed' | 'rate_limited' | 'failed'
 
@@ -164,5 +165,21 @@ export function rateLimitResetTime(
   if (!raw || !/^\d+$/.test(raw.trim())) return null
   const seconds = Number(raw)
   const epochMs = seconds > 1_000_000_000 ? seconds * 1000 : now + seconds * 1000
-  return new Date(epochMs).toISOString().replace(/\.\d{3}Z$/, 'Z')
+  return isoSeconds(epochMs)
+}
+
+/** Adds what was read of the segment to its result. */
+export function withSnapshot(
+  result: SegmentResult,
+  snapshot: SegmentSnapshot | null
+): SegmentResult {
+  if (!snapshot) return result
+  return {
+    ...result,
+    segmentName: result.segmentName ?? snapshot.name,
+    refreshesUsed: snapshot.refreshesUsed,
+    maxRefreshes: snapshot.maxRefreshes,
+    lastRefreshedAt: snapshot.lastRefreshedAt,
+    contactsCount: snapshot.contactsCount
+  }
 }

@@ -3,11 +3,17 @@
 // have worked fail: when the read itself fails, the refresh goes ahead.
 import * as core from '@actions/core'
 import type { Settings } from './inputs.js'
-import { newResult, refreshLimitsSentence, segmentLabel, type SegmentResult } from './outcomes.js'
+import {
+  newResult,
+  refreshLimitsSentence,
+  segmentLabel,
+  withSnapshot,
+  type SegmentResult
+} from './outcomes.js'
 import type { Target } from './refresh.js'
 import { isoSeconds, localTime, nextHourlyRefresh, nextMidnight } from './refresh-times.js'
 import {
-  parseSegment,
+  segmentIn,
   type ApiResult,
   type SegmentSnapshot,
   type SendGridClient
@@ -42,10 +48,7 @@ export async function preflight(
   const skipReasons = new Set<string>()
   targets.forEach((target, index) => {
     const answer = reads[index]
-    const before =
-      answer.kind === 'response' && answer.status === 200
-        ? parseSegment(answer.body, target.segmentId)
-        : null
+    const before = segmentIn(answer)
     if (before) {
       target.segmentName ??= before.name
       const verdict = settings.checkQuota ? quotaVerdict(target, before, settings, now()) : null
@@ -96,22 +99,16 @@ export function quotaVerdict(
   now: number
 ): SegmentResult | null {
   const label = segmentLabel(target.segmentId, target.segmentName)
-  const known = {
-    refreshesUsed: segment.refreshesUsed,
-    maxRefreshes: segment.maxRefreshes,
-    lastRefreshedAt: segment.lastRefreshedAt,
-    contactsCount: segment.contactsCount
-  }
 
   if (segment.queryValidation === 'INVALID') {
     const said = segment.queryError ? ` SendGrid said: ${segment.queryError}` : ''
-    return newResult(target.segmentId, target.segmentName, {
+    const result = newResult(target.segmentId, target.segmentName, {
       outcome: 'failed',
       httpStatus: null,
       annotation: 'error',
-      ...known,
       message: `${label} was not refreshed: its query is invalid, so SendGrid cannot compute it. Fix the segment's conditions in SendGrid.${said} No refresh request was sent.`
     })
+    return withSnapshot(result, segment)
   }
 
   const reasons: string[] = []
@@ -131,12 +128,12 @@ export function quotaVerdict(
   }
   if (reasons.length === 0) return null
 
-  return newResult(target.segmentId, target.segmentName, {
+  const result = newResult(target.segmentId, target.segmentName, {
     outcome: 'rate_limited',
     httpStatus: null,
     annotation: settings.onRateLimit === 'fail' ? 'error' : 'warning',
-    ...known,
     nextRefreshAt: isoSeconds(nextPossible),
     message: `${label} was not refreshed: its refresh limit is used up (${reasons.join('; ')}). ${refreshLimitsSentence}. The next refresh is possible at ${isoSeconds(nextPossible)} (${localTime(nextPossible, settings.timeZone)}). No refresh request was sent, so no budget was spent.`
   })
+  return withSnapshot(result, segment)
 }

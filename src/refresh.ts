@@ -1,6 +1,6 @@
 // Refreshes every planned segment at once. One segment's failure never stops or hides another's.
 import type { Settings } from './inputs.js'
-import { classifyRefresh, type SegmentResult } from './outcomes.js'
+import { classifyRefresh, withSnapshot, type SegmentResult } from './outcomes.js'
 import type { PlannedRefresh } from './preflight.js'
 import type { SegmentSnapshot, SendGridClient } from './sendgrid-client.js'
 
@@ -30,20 +30,4 @@ export async function refreshSegments(
       return { result: withSnapshot(result, before), sentAt, before }
     })
   )
-}
-
-/** Adds what was read of the segment to its result. */
-export function withSnapshot(
-  result: SegmentResult,
-  snapshot: SegmentSnapshot | null
-): SegmentResult {
-  if (!snapshot) return result
-  return {
-    ...result,
-    segmentName: result.segmentName ?? snapshot.name,
-    refreshesUsed: snapshot.refreshesUsed,
-    maxRefreshes: snapshot.maxRefreshes,
-    lastRefreshedAt: snapshot.lastRefreshedAt,
-    contactsCount: snapshot.contactsCount
-  }
 }

@@ -28,10 +28,11 @@ export async function resolveTargets(
   const segments =
     answer.kind === 'response' && answer.status === 200 ? parseSegmentList(answer.body) : null
   if (!segments) {
+    const said = answer.kind === 'response' ? describeErrorBody(answer.body) : null
     const why =
       answer.kind === 'no-response'
         ? `${answer.reason}: ${answer.detail}`
-        : `HTTP ${answer.status}${describeErrorBody(answer.body) ? `: ${describeErrorBody(answer.body)}` : ''}`
+        : `HTTP ${answer.status}${said ? `: ${said}` : ''}`
     throw new SegmentNamesError([
       `Could not list the account's segments to resolve segment-names (${why}).`
     ])

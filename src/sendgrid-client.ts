@@ -163,7 +163,6 @@ function describeNetworkError(error: unknown, timeoutMs: number): SingleAttempt 
 
 /** What the action uses of a segment read; every field is optional in SendGrid's schema. */
 export interface SegmentSnapshot {
-  id: string
   name: string | null
   contactsCount: number | null
   sampleUpdatedAt: string | null
@@ -174,13 +173,16 @@ export interface SegmentSnapshot {
   queryError: string | null
 }
 
-/** Reads a GET segment body defensively; never keeps contacts_sample (personal data). */
-export function parseSegment(body: string, segmentId: string): SegmentSnapshot | null {
-  const value = parseJson(body)
+/**
+ * The segment in an answer to getSegment(), read defensively; null unless it is a 200 with a JSON
+ * object. Never keeps contacts_sample (personal data).
+ */
+export function segmentIn(answer: ApiResult): SegmentSnapshot | null {
+  if (answer.kind !== 'response' || answer.status !== 200) return null
+  const value = parseJson(answer.body)
   if (!isRecord(value)) return null
   const status = isRecord(value.status) ? value.status : {}
   return {
-    id: typeof value.id === 'string' ? value.id : segmentId,
     name: stringOrNull(value.name),
     contactsCount: integerOrNull(value.contacts_count),
     sampleUpdatedAt: stringOrNull(value.sample_updated_at),

@@ -2,11 +2,11 @@
 // job status, so a segment is done when its last_refreshed_at reaches the moment the refresh was
 // sent (or, without that field, when sample_updated_at moves).
 import * as core from '@actions/core'
-import { newResult, segmentLabel, type SegmentResult } from './outcomes.js'
+import { segmentLabel, withSnapshot, type SegmentResult } from './outcomes.js'
 import type { Settings } from './inputs.js'
-import { withSnapshot, type SentRefresh } from './refresh.js'
+import type { SentRefresh } from './refresh.js'
 import { sleep } from './retry.js'
-import { parseSegment, type SegmentSnapshot, type SendGridClient } from './sendgrid-client.js'
+import { segmentIn, type SegmentSnapshot, type SendGridClient } from './sendgrid-client.js'
 
 export async function waitForRefreshes(
   client: SendGridClient,
@@ -46,10 +46,7 @@ export async function waitForRefreshes(
         }
         return
       }
-      const now =
-        answer.kind === 'response' && answer.status === 200
-          ? parseSegment(answer.body, result.segmentId)
-          : null
+      const now = segmentIn(answer)
       if (!now) {
         const why = answer.kind === 'response' ? `HTTP ${answer.status}` : answer.reason
         core.info(`Could not read ${label} (${why}); still waiting.`)
@@ -69,12 +66,12 @@ export async function waitForRefreshes(
   }
 
   for (const [index, { result }] of pending) {
-    results[index] = newResult(result.segmentId, result.segmentName, {
+    results[index] = {
       ...result,
       outcome: 'failed',
       annotation: 'error',
       message: `${segmentLabel(result.segmentId, result.segmentName)}: SendGrid accepted the refresh${result.jobId ? ` (job ${result.jobId})` : ''}, but it had not finished after ${seconds(settings.waitTimeoutMs)} (wait-timeout-seconds). The segment may still be recomputing; do not send to it yet.`
-    })
+    }
   }
   return results
 }
