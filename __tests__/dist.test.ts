@@ -30,11 +30,13 @@ describe('dist/', () => {
       for (const file of built) {
         const fresh = readFileSync(join(outDir, file), 'utf8')
         const committed = readFileSync(join(projectRoot, 'dist', file), 'utf8')
-        if (committed !== fresh) {
-          throw new Error(
-            `dist/${file} is out of date with src/: run \`npm run bundle\` and commit dist/`
-          )
-        }
+        if (committed === fresh) continue
+        const lf = (text: string) => text.replace(/\r\n/g, '\n')
+        throw new Error(
+          lf(committed) === lf(fresh)
+            ? `dist/${file} differs from the build only in line endings (CRLF against LF). .gitattributes keeps every file LF on every OS; this checkout predates that rule or overrides it. Re-check out with \`git rm -r --cached . && git reset --hard\`, then \`npm run bundle\`.`
+            : `dist/${file} is out of date with src/: run \`npm run bundle\` and commit dist/`
+        )
       }
     } finally {
       rmSync(outDir, { recursive: true, force: true })

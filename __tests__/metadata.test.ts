@@ -1,9 +1,10 @@
 // action.yml, the code, the README and the workflows must not drift apart.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { execFileSync, spawnSync } from 'node:child_process'
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { spawn, spawnSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { parse } from 'yaml'
 import { inputDefaults } from '../src/inputs.js'
 import { projectRoot, readActionYml, runAction } from './support/run-action.js'
 import { machineNodePath } from './support/runtimes.js'
@@ -120,7 +121,7 @@ describe('workflows', () => {
   it('would be caught by actionlint when broken', () => {
     const dir = mkdtempSync(join(tmpdir(), 'refresh-segment-actionlint-'))
     try {
-      execFileSync('mkdir', ['-p', join(dir, '.github', 'workflows')])
+      mkdirSync(join(dir, '.github', 'workflows'), { recursive: true })
       writeFileSync(
         join(dir, '.github', 'workflows', 'broken.yml'),
         'on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.nope }}\n'
@@ -130,6 +131,124 @@ describe('workflows', () => {
       expect(result.stdout).toContain('nope')
     } finally {
       rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
+
+describe('workflow hygiene', () => {
+  type Step = { uses?: string; with?: Record<string, unknown>; run?: string }
+  type Job = { permissions?: unknown; steps: Step[]; strategy?: { matrix?: { os?: string[] } } }
+  const workflowsDir = join(projectRoot, '.github', 'workflows')
+  const workflows = readdirSync(workflowsDir).map((file) => {
+    const text = readFileSync(join(workflowsDir, file), 'utf8')
+    return { file, text, yaml: parse(text) as { permissions?: unknown; jobs: Record<string, Job> } }
+  })
+
+  it('pins every third-party action to a full commit SHA, with its version in a comment', () => {
+    const uses = workflows.flatMap(({ file, text }) =>
+      [...text.matchAll(/^\s*-?\s*uses:\s*(.+)$/gm)].map((m) => ({ file, uses: m[1].trim() }))
+    )
+    expect(uses.length).toBeGreaterThan(8)
+    const unpinned = uses.filter(
+      ({ uses }) =>
+        !uses.startsWith('./') && !/^[\w.-]+\/[\w./-]+@[0-9a-f]{40} # v\d+(\.\d+){0,2}$/.test(uses)
+    )
+    expect(unpinned).toEqual([])
+  })
+
+  it('gives no permissions by default and each job only what it names', () => {
+    for (const { file, yaml } of workflows) {
+      expect({ file, permissions: yaml.permissions }).toEqual({ file, permissions: {} })
+      for (const [name, job] of Object.entries(yaml.jobs)) {
+        expect({ file, name, hasPermissions: job.permissions !== undefined }).toEqual({
+          file,
+          name,
+          hasPermissions: true
+        })
+      }
+    }
+  })
+
+  it('keeps no git credentials in checkouts of jobs that do not push', () => {
+    for (const { file, yaml } of workflows) {
+      for (const [name, job] of Object.entries(yaml.jobs)) {
+        const pushes = job.steps.some((s) => /--push|git push/.test(s.run ?? ''))
+        for (const step of job.steps.filter((s) => s.uses?.startsWith('actions/checkout@'))) {
+          expect({ file, name, persist: step.with?.['persist-credentials'] }).toEqual({
+            file,
+            name,
+            persist: pushes ? undefined : false
+          })
+        }
+      }
+    }
+  })
+
+  it('tests on every hosted OS and runs the action itself on every hosted OS and CPU', () => {
+    const ci = workflows.find((w) => w.file === 'ci.yml')!.yaml.jobs
+    expect(ci.test.strategy?.matrix?.os).toEqual([
+      'ubuntu-latest',
+      'macos-latest',
+      'windows-latest'
+    ])
+    expect(ci.action.strategy?.matrix?.os).toEqual([
+      'ubuntu-latest',
+      'macos-latest',
+      'windows-latest',
+      'ubuntu-24.04-arm'
+    ])
+    const own = ci.action.steps.filter((s) => s.uses === './')
+    expect(own.map((s) => s.with?.['dry-run'] ?? 'real run')).toEqual([true, 'real run'])
+    expect(own[1].with?.['api-url']).toBe('${{ steps.simulator.outputs.url }}')
+  })
+
+  it('attests the build provenance of dist/index.js on release', () => {
+    const release = workflows.find((w) => w.file === 'release.yml')!.yaml.jobs.release
+    const attest = release.steps.find((s) => s.uses?.startsWith('actions/attest-build-provenance@'))
+    expect(attest?.with).toEqual({ 'subject-path': 'dist/index.js' })
+    expect(release.permissions).toEqual({
+      contents: 'write',
+      'id-token': 'write',
+      attestations: 'write'
+    })
+  })
+})
+
+describe('the simulator a workflow step starts', () => {
+  it('prints its URL, serves the action until stopped, and stops on SIGTERM', async () => {
+    const id = '1588e03b-50aa-454a-97d1-e1530345a5ec'
+    const child = spawn(
+      machineNodePath,
+      [
+        '__tests__/support/simulator-cli.js',
+        '--segment',
+        `${id}=Spring sale`,
+        '--refresh-delay-ms',
+        '0'
+      ],
+      { cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'] }
+    )
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        child.stdout
+          .setEncoding('utf8')
+          .once('data', (chunk: string) => resolve(chunk.split('\n')[0]))
+        child.once('exit', (code) => reject(new Error(`simulator exited with ${code}`)))
+      })
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
+      const run = await runAction({
+        'api-key': demoApiKey,
+        'api-url': url,
+        'segment-names': 'Spring sale'
+      })
+      expect(run.exitCode).toBe(0)
+      expect(JSON.parse(run.outputs.refreshed)).toEqual([id])
+    } finally {
+      const exited = new Promise((resolve) => child.once('exit', resolve))
+      child.kill('SIGTERM')
+      const code = await exited
+      // Windows has no signals: kill() ends the process there without a handler running.
+      if (process.platform !== 'win32') expect(code).toBe(0)
     }
   })
 })

@@ -39,7 +39,8 @@ export async function runAction(inputs, options = {}) {
   writeFileSync(summaryFile, '')
 
   const env = {
-    PATH: process.env.PATH ?? '',
+    // What a process needs of the machine on every OS (Windows: SystemRoot for sockets and crypto).
+    ...pick(process.env, ['PATH', 'SystemRoot', 'TEMP', 'TMP', 'USERPROFILE']),
     HOME: process.env.HOME ?? workDir,
     RUNNER_TEMP: workDir,
     GITHUB_ACTIONS: 'true',
@@ -72,6 +73,14 @@ export async function runAction(inputs, options = {}) {
   const summary = readFileSync(summaryFile, 'utf8')
   rmSync(workDir, { recursive: true, force: true })
   return { exitCode, stdout, stderr, outputs, summary, durationMs }
+}
+
+/**
+ * @param {NodeJS.ProcessEnv} env
+ * @param {string[]} names
+ */
+function pick(env, names) {
+  return Object.fromEntries(names.filter((n) => env[n] !== undefined).map((n) => [n, env[n]]))
 }
 
 /** @param {string} name */

@@ -52,6 +52,7 @@ const hourMs = 60 * 60 * 1000
  * @param {number} [options.responseDelayMs] latency added to every answer
  * @param {number} [options.accountDailyLimit]
  * @param {boolean} [options.forbiddenBodies] answer 403 with SendGrid's documented JSON body instead of the spec's empty one
+ * @param {number} [options.port] 0 (the default) picks a free port
  */
 export async function startSimulator(options = {}) {
   const now = options.now ?? (() => Date.now())
@@ -269,7 +270,9 @@ export async function startSimulator(options = {}) {
     }
   }
 
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)))
+  await new Promise((resolve) =>
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve(undefined))
+  )
   const address = /** @type {import('node:net').AddressInfo} */ (server.address())
 
   return {
