@@ -67,7 +67,8 @@ describe.each(runtimes)('the built action on $name', ({ node }) => {
     expect(summary).toContain(ids.a)
     expect(summary).toContain(String(result.job_id))
     expect(summary).toContain('America/Chicago')
-    expect(summary).toMatch(/1 refreshed, 0 rate-limited, 0 failed/)
+    expect(summary).toMatch(/1 refreshed, 0 fresh, 0 rate-limited, 0 failed/)
+    expect(summary).toContain('<th>Audience</th><th>Outcome</th><th>Contacts</th>')
     expect(annotationsIn(stdout)).toEqual([])
   })
 
@@ -279,7 +280,7 @@ describe.each(runtimes)('the built action on $name', ({ node }) => {
       expect(warning.message).toContain(
         '1 manual refresh per segment per hour, 2 per segment per day and 10 per account per day'
       )
-      expect(warning.message).toMatch(/resets at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ/)
+      expect(warning.message).toMatch(/The limit resets at \d\d:\d\d UTC, in (\d+ minutes|1 h)/)
     })
 
     it('fails the step with on-rate-limit: fail, after setting the outputs', async () => {

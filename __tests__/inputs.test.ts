@@ -57,6 +57,7 @@ describe('getSettings', () => {
       maxRetries: 2,
       dryRun: false,
       checkQuota: true,
+      freshWithinMs: 0,
       wait: false,
       waitTimeoutMs: 600_000,
       waitIntervalMs: 15_000
@@ -79,6 +80,7 @@ describe('getSettings', () => {
       'max-retries': '0',
       'dry-run': 'True',
       'check-quota': 'false',
+      'fresh-within-minutes': '7.5',
       wait: 'TRUE',
       'wait-timeout-seconds': '120',
       'wait-interval-seconds': '0.5'
@@ -93,6 +95,7 @@ describe('getSettings', () => {
       maxRetries: 0,
       dryRun: true,
       checkQuota: false,
+      freshWithinMs: 450_000,
       wait: true,
       waitTimeoutMs: 120_000,
       waitIntervalMs: 500
@@ -174,6 +177,13 @@ describe('getSettings', () => {
     ['dry-run', 'yes', /'dry-run' has an invalid value "yes": it must be true or false/],
     ['check-quota', '1', /'check-quota' has an invalid value "1": it must be true or false/],
     ['wait', 'on', /'wait' has an invalid value "on"/],
+    [
+      'fresh-within-minutes',
+      '-5',
+      /'fresh-within-minutes' has an invalid value "-5": it must be a non-negative number/
+    ],
+    ['fresh-within-minutes', '1h', /'fresh-within-minutes' has an invalid value "1h"/],
+    ['fresh-within-minutes', '.5', /'fresh-within-minutes' has an invalid value "\.5"/],
     ['wait-timeout-seconds', '0', /'wait-timeout-seconds'.*more than 0 seconds/],
     ['wait-interval-seconds', 'x', /'wait-interval-seconds' has an invalid value "x"/]
   ])('rejects %s = %j, naming the input and the value', (input, value, expected) => {

@@ -141,7 +141,7 @@ describe('run', () => {
     expect(exitCode).toBe(1)
     expect(results.map((r) => r.outcome)).toEqual(['rate_limited', 'failed'])
     expect(simulator.requests.filter((r) => r.method === 'POST')).toHaveLength(0)
-    expect(summary).toContain('Next refresh possible')
+    expect(summary).toMatch(/0 of 2 audiences are fresh\. .* can be refreshed again at /)
   })
 
   it('refreshes anyway when the pre-flight cannot read', async () => {

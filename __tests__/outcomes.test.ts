@@ -7,7 +7,9 @@ const context: ClassifyContext = {
   segmentId,
   segmentName: null,
   onRateLimit: 'warn',
-  host: 'api.sendgrid.com'
+  host: 'api.sendgrid.com',
+  timeZone: 'UTC',
+  now: Date.parse('2026-11-26T12:00:00Z')
 }
 
 const answer = (
@@ -93,7 +95,9 @@ describe('classifyRefresh', () => {
       ),
       context
     )
-    expect(result.message).toContain('resets at 2027-01-01T00:00:00Z')
+    expect(result.message).toContain(
+      'The limit resets on 2027-01-01 at 00:00 UTC, in 35 days (X-RateLimit-Reset).'
+    )
     expect(result.nextRefreshAt).toBe('2027-01-01T00:00:00Z')
     expect(result.message).toContain('may already have accepted that refresh')
   })

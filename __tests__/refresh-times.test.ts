@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import { isoSeconds, localTime, nextHourlyRefresh, nextMidnight } from '../src/refresh-times.js'
+import { describeInstant } from '../src/human-time.js'
+import { isoSeconds, nextHourlyRefresh, nextMidnight } from '../src/refresh-times.js'
 
 const at = (iso: string): number => Date.parse(iso)
 
@@ -53,12 +54,14 @@ describe('nextMidnight', () => {
   })
 
   it('lands on a local midnight (or the first instant of a day whose midnight is skipped)', () => {
-    expect(
-      localTime(nextMidnight(at('2026-03-08T06:00:00Z'), 'America/New_York'), 'America/New_York')
-    ).toBe('2026-03-09 00:00 (America/New_York)')
-    expect(localTime(at('2026-09-06T04:00:00Z'), 'America/Santiago')).toBe(
-      '2026-09-06 01:00 (America/Santiago)'
+    const now = at('2026-03-08T06:00:00Z')
+    expect(describeInstant(nextMidnight(now, 'America/New_York'), 'America/New_York', now)).toBe(
+      'tomorrow at 00:00 America/New_York, in 22 h'
     )
+    const santiago = at('2026-09-05T12:00:00Z')
+    expect(
+      describeInstant(nextMidnight(santiago, 'America/Santiago'), 'America/Santiago', santiago)
+    ).toBe('tomorrow at 01:00 America/Santiago, in 16 h')
   })
 })
 

@@ -22,6 +22,8 @@ export interface Settings {
   maxRetries: number
   dryRun: boolean
   checkQuota: boolean
+  /** A segment SendGrid recomputed this recently counts as fresh and is not refreshed; 0 = off. */
+  freshWithinMs: number
   wait: boolean
   waitTimeoutMs: number
   waitIntervalMs: number
@@ -38,6 +40,7 @@ export const inputDefaults = {
   'max-retries': '2',
   'dry-run': 'false',
   'check-quota': 'true',
+  'fresh-within-minutes': '0',
   wait: 'false',
   'wait-timeout-seconds': '600',
   'wait-interval-seconds': '15'
@@ -144,6 +147,7 @@ export function getSettings(): Settings {
     maxRetries: check(() => parseWholeNumber('max-retries'), 2),
     dryRun: check(() => parseBoolean('dry-run'), false),
     checkQuota: check(() => parseBoolean('check-quota'), true),
+    freshWithinMs: check(() => Math.round(parseNumber('fresh-within-minutes') * 60_000), 0),
     wait: check(() => parseBoolean('wait'), false),
     waitTimeoutMs: check(() => parseSeconds('wait-timeout-seconds', { allowZero: false }), 600_000),
     waitIntervalMs: check(() => parseSeconds('wait-interval-seconds', { allowZero: false }), 15_000)

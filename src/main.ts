@@ -1,13 +1,16 @@
-// The story of one run: read the inputs, find the segments, check their quota, refresh them,
-// optionally wait for SendGrid to recompute them, and report every result.
+// The story of one run: read the inputs, find the segments, settle those that are fresh or cannot be
+// refreshed, refresh the rest within the account's daily budget, optionally wait for SendGrid to
+// recompute them, and report every result.
 import * as core from '@actions/core'
+import { withinRunBudget } from './budget.js'
 import { getSettings, InvalidInputsError, type Settings } from './inputs.js'
 import type { SegmentResult } from './outcomes.js'
 import { preflight } from './preflight.js'
 import { refreshSegments } from './refresh.js'
 import { annotate, failureMessage, setOutputs, writeDryRunSummary, writeSummary } from './report.js'
-import { resolveTargets, SegmentNamesError } from './segment-names.js'
+import { SegmentNamesError } from './segment-names.js'
 import { SendGridClient } from './sendgrid-client.js'
+import { resolveTargets } from './targets.js'
 import { waitForRefreshes } from './wait.js'
 
 export async function run(): Promise<void> {
@@ -42,12 +45,15 @@ async function refreshAll(settings: Settings): Promise<SegmentResult[]> {
   try {
     const targets = await resolveTargets(client, settings)
     const { toRefresh, settled } = await preflight(client, settings, targets)
-    const sent = await refreshSegments(client, settings, toRefresh)
+    const { send, overBudget } = withinRunBudget(toRefresh, targets, settings, Date.now())
+    const sent = await refreshSegments(client, settings, send)
     const refreshed = settings.wait
       ? await waitForRefreshes(client, settings, sent)
       : sent.map((s) => s.result)
     // Results follow the order the segments were given in.
-    const byId = new Map([...settled, ...refreshed].map((result) => [result.segmentId, result]))
+    const byId = new Map(
+      [...settled, ...overBudget, ...refreshed].map((result) => [result.segmentId, result])
+    )
     return targets.flatMap((target) => byId.get(target.segmentId) ?? [])
   } finally {
     client.dispose()
@@ -76,7 +82,11 @@ function logPlan(settings: Settings): void {
     ...settings.segmentIds,
     ...settings.segmentNames.map((name) => JSON.stringify(name))
   ]
+  const freshness =
+    settings.freshWithinMs > 0
+      ? `, except those SendGrid recomputed in the last ${settings.freshWithinMs / 60_000} minutes`
+      : ''
   core.info(
-    `${settings.dryRun ? 'Would refresh' : 'Refreshing'} ${given.length} segment(s) at ${settings.baseUrl} (time zone ${settings.timeZone}): ${given.join(', ')}`
+    `${settings.dryRun ? 'Would refresh' : 'Refreshing'} ${given.length} segment(s)${freshness} at ${settings.baseUrl} (time zone ${settings.timeZone}): ${given.join(', ')}`
   )
 }

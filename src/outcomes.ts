@@ -1,10 +1,11 @@
 // What an answer from SendGrid means for one segment, in words a marketer understands.
 import type { RateLimitPolicy } from './inputs.js'
 import { describeErrorBody, isRecord, parseJson } from './error-body.js'
+import { describeInstant } from './human-time.js'
 import { isoSeconds } from './refresh-times.js'
 import type { ApiResult, SegmentSnapshot } from './sendgrid-client.js'
 
-export type Outcome = 'refreshed' | 'rate_limited' | 'failed'
+export type Outcome = 'refreshed' | 'fresh' | 'rate_limited' | 'failed'
 
 export interface SegmentResult {
   segmentId: string
@@ -12,13 +13,20 @@ export interface SegmentResult {
   outcome: Outcome
   httpStatus: number | null
   jobId: string | null
+  /** The whole story of this segment, for the log and annotations. */
   message: string
+  /** The same in a few words, for the summary's table: no label, times in the user's zone. */
+  reason: string
+  /** SendGrid was seen to finish recomputing after the refresh (only with `wait`). */
+  recomputed: boolean
   /** The annotation this result deserves; null for a clean success. */
   annotation: 'warning' | 'error' | null
   /** Quota and size as last read from SendGrid (null when not read). */
   refreshesUsed: number | null
   maxRefreshes: number | null
   lastRefreshedAt: string | null
+  /** When SendGrid last recomputed the segment on its own schedule (ISO 8601), as read. */
+  sampleUpdatedAt: string | null
   contactsCount: number | null
   /** contacts_count before the refresh, when the segment was read both before and after. */
   contactsCountBefore: number | null
@@ -32,16 +40,18 @@ export const refreshLimitsSentence =
 export function newResult(
   segmentId: string,
   segmentName: string | null,
-  fields: Pick<SegmentResult, 'outcome' | 'httpStatus' | 'message' | 'annotation'> &
+  fields: Pick<SegmentResult, 'outcome' | 'httpStatus' | 'message' | 'reason' | 'annotation'> &
     Partial<SegmentResult>
 ): SegmentResult {
   return {
     segmentId,
     segmentName,
     jobId: null,
+    recomputed: false,
     refreshesUsed: null,
     maxRefreshes: null,
     lastRefreshedAt: null,
+    sampleUpdatedAt: null,
     contactsCount: null,
     contactsCountBefore: null,
     nextRefreshAt: null,
@@ -55,6 +65,8 @@ export interface ClassifyContext {
   onRateLimit: RateLimitPolicy
   /** The host the request went to, to name it when it could not be reached. */
   host: string
+  timeZone: string
+  now: number
 }
 
 /** Turns the answer to a refresh request into the segment's result. */
@@ -75,6 +87,10 @@ export function classifyRefresh(result: ApiResult, context: ClassifyContext): Se
       outcome: 'failed',
       httpStatus: null,
       annotation: 'error',
+      reason:
+        result.reason === 'timeout'
+          ? 'SendGrid did not answer in time'
+          : 'SendGrid could not be reached',
       message: `${label} was not refreshed: ${cause}. It may be a network problem or a SendGrid outage; try again later.${mayHaveLanded}`
     })
   }
@@ -90,6 +106,7 @@ export function classifyRefresh(result: ApiResult, context: ClassifyContext): Se
       httpStatus: status,
       jobId,
       annotation: jobId ? null : 'warning',
+      reason: 'refresh accepted; SendGrid is recomputing it',
       message: jobId
         ? `${label} refresh accepted (job ${jobId}).`
         : `${label} refresh accepted (HTTP ${status}), but SendGrid's answer had no job ID.`
@@ -97,23 +114,28 @@ export function classifyRefresh(result: ApiResult, context: ClassifyContext): Se
   }
 
   if (status === 429) {
-    const resetAt = rateLimitResetTime(result.headers['x-ratelimit-reset'])
-    const reset = resetAt ? ` The limit resets at ${resetAt} (X-RateLimit-Reset).` : ''
+    const resetAt = rateLimitResetTime(result.headers['x-ratelimit-reset'], context.now)
+    const resetWhen = resetAt
+      ? describeInstant(Date.parse(resetAt), context.timeZone, context.now)
+      : null
+    const reset = resetWhen ? ` The limit resets ${resetWhen} (X-RateLimit-Reset).` : ''
     return newResult(segmentId, segmentName, {
       outcome: 'rate_limited',
       httpStatus: status,
       annotation: context.onRateLimit === 'fail' ? 'error' : 'warning',
       nextRefreshAt: resetAt,
+      reason: `SendGrid's refresh limit was reached (HTTP 429)${resetWhen ? `; it resets ${resetWhen}` : ''}`,
       message: `${label} was not refreshed: SendGrid's refresh limit was reached (HTTP 429). ${refreshLimitsSentence}.${reset}${mayHaveLanded}${saidSuffix}`
     })
   }
 
-  const failed = (cause: string): SegmentResult =>
+  const failed = (reason: string, advice = ''): SegmentResult =>
     newResult(segmentId, segmentName, {
       outcome: 'failed',
       httpStatus: status,
       annotation: 'error',
-      message: `${label} was not refreshed: ${cause} (HTTP ${status}).${saidSuffix}${mayHaveLanded}`
+      reason: `${reason} (HTTP ${status})`,
+      message: `${label} was not refreshed: ${reason}${advice} (HTTP ${status}).${saidSuffix}${mayHaveLanded}`
     })
 
   switch (status) {
@@ -121,21 +143,25 @@ export function classifyRefresh(result: ApiResult, context: ClassifyContext): Se
       return failed('SendGrid rejected the request as invalid')
     case 401:
       return failed(
-        'SendGrid rejected the API key; it is wrong, expired or revoked. Check the api-key secret'
+        'SendGrid rejected the API key',
+        '; it is wrong, expired or revoked. Check the api-key secret'
       )
     case 403:
       return failed(
-        'SendGrid refused access. Refreshing segments needs a Marketing Campaigns Basic or Advanced plan (not the free plan) and an API key with Marketing access'
+        'SendGrid refused access',
+        '. Refreshing segments needs a Marketing Campaigns Basic or Advanced plan (not the free plan) and an API key with Marketing access'
       )
     case 404:
       return failed(
-        'the segment does not exist in this SendGrid account. Check the ID, the data-residency region and on-behalf-of'
+        'the segment does not exist in this SendGrid account',
+        '. Check the ID, the data-residency region and on-behalf-of'
       )
     default:
       if (status >= 500) {
         const tries = result.attempts === 1 ? '1 attempt' : `${result.attempts} attempts`
         return failed(
-          `SendGrid had a server error and still failed after ${tries}; try again later`
+          'SendGrid had a server error',
+          ` and still failed after ${tries}; try again later`
         )
       }
       return failed('SendGrid refused the request')
@@ -180,6 +206,7 @@ export function withSnapshot(
     refreshesUsed: snapshot.refreshesUsed,
     maxRefreshes: snapshot.maxRefreshes,
     lastRefreshedAt: snapshot.lastRefreshedAt,
+    sampleUpdatedAt: snapshot.sampleUpdatedAt,
     contactsCount: snapshot.contactsCount
   }
 }

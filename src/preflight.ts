@@ -1,7 +1,8 @@
 // Reads each segment before refreshing it, so the scarce refresh budget (2 per segment and 10 per
-// account a day) is only spent when the refresh can succeed. It never makes a refresh that would
-// have worked fail: when the read itself fails, the refresh goes ahead.
+// account a day) is only spent when the refresh is needed and can succeed. It never makes a refresh
+// that would have worked fail, nor skips one on a guess: when the read fails, the refresh goes ahead.
 import * as core from '@actions/core'
+import { describeInstant } from './human-time.js'
 import type { Settings } from './inputs.js'
 import {
   newResult,
@@ -10,8 +11,8 @@ import {
   withSnapshot,
   type SegmentResult
 } from './outcomes.js'
-import type { Target } from './refresh.js'
-import { isoSeconds, localTime, nextHourlyRefresh, nextMidnight } from './refresh-times.js'
+import { isoSeconds, nextHourlyRefresh, nextMidnight } from './refresh-times.js'
+import type { Target } from './targets.js'
 import {
   segmentIn,
   type ApiResult,
@@ -31,14 +32,17 @@ export interface Preflight {
   settled: SegmentResult[]
 }
 
-/** Reads every target (for `check-quota`, and for `wait`'s baseline) and applies the quota rules. */
+/**
+ * Reads every target (for `check-quota`, `fresh-within-minutes`, and `wait`'s baseline), then settles
+ * those that need no refresh or cannot get one.
+ */
 export async function preflight(
   client: SendGridClient,
   settings: Settings,
   targets: Target[],
   now: () => number = Date.now
 ): Promise<Preflight> {
-  if (!settings.checkQuota && !settings.wait) {
+  if (!settings.checkQuota && !settings.wait && settings.freshWithinMs === 0) {
     return { toRefresh: targets.map((target) => ({ target, before: null })), settled: [] }
   }
   const reads = await Promise.all(targets.map((target) => client.getSegment(target.segmentId)))
@@ -51,7 +55,11 @@ export async function preflight(
     const before = segmentIn(answer)
     if (before) {
       target.segmentName ??= before.name
-      const verdict = settings.checkQuota ? quotaVerdict(target, before, settings, now()) : null
+      const at = now()
+      const verdict =
+        (settings.checkQuota ? invalidQueryVerdict(target, before) : null) ??
+        freshnessVerdict(target, before, settings, at) ??
+        (settings.checkQuota ? quotaVerdict(target, before, settings, at) : null)
       if (verdict) settled.push(verdict)
       else toRefresh.push({ target, before })
     } else if (settings.checkQuota && answer.kind === 'response' && answer.status === 404) {
@@ -60,6 +68,7 @@ export async function preflight(
           outcome: 'failed',
           httpStatus: null,
           annotation: 'error',
+          reason: 'the segment does not exist in this SendGrid account (HTTP 404)',
           message: `${segmentLabel(target.segmentId, target.segmentName)} was not refreshed: the segment does not exist in this SendGrid account (reading it answered HTTP 404). Check the ID, the data-residency region and on-behalf-of. No refresh request was sent.`
         })
       )
@@ -72,7 +81,9 @@ export async function preflight(
   if (skipReasons.size > 0) {
     const what = settings.checkQuota
       ? 'The quota pre-flight was skipped'
-      : 'The pre-refresh read was skipped'
+      : settings.freshWithinMs > 0
+        ? 'The freshness check was skipped'
+        : 'The pre-refresh read was skipped'
     core.notice(
       `${what} for some segments, which are refreshed anyway: ${[...skipReasons].join('; ')}.`,
       { title: 'Pre-flight skipped' }
@@ -91,26 +102,60 @@ function skipReason(answer: ApiResult): string {
   return `reading the segment failed (HTTP ${answer.status})`
 }
 
-/** A result when the read shows the refresh cannot succeed now; null when it should be sent. */
+/** A failure when SendGrid cannot compute the segment at all: a refresh would be spent in vain. */
+export function invalidQueryVerdict(
+  target: Target,
+  segment: SegmentSnapshot
+): SegmentResult | null {
+  if (segment.queryValidation !== 'INVALID') return null
+  const said = segment.queryError ? ` SendGrid said: ${segment.queryError}` : ''
+  const result = newResult(target.segmentId, target.segmentName, {
+    outcome: 'failed',
+    httpStatus: null,
+    annotation: 'error',
+    reason: 'its query is invalid, so SendGrid cannot compute it',
+    message: `${segmentLabel(target.segmentId, target.segmentName)} was not refreshed: its query is invalid, so SendGrid cannot compute it. Fix the segment's conditions in SendGrid.${said} No refresh request was sent.`
+  })
+  return withSnapshot(result, segment)
+}
+
+/**
+ * `fresh` when SendGrid recomputed the segment within `fresh-within-minutes`, on its own schedule
+ * (sample_updated_at) or by a manual refresh (last_refreshed_at), whichever is later; else null.
+ */
+export function freshnessVerdict(
+  target: Target,
+  segment: SegmentSnapshot,
+  settings: Pick<Settings, 'timeZone' | 'freshWithinMs'>,
+  now: number
+): SegmentResult | null {
+  if (settings.freshWithinMs <= 0) return null
+  const scheduled = parseTime(segment.sampleUpdatedAt)
+  const manual = parseTime(segment.lastRefreshedAt)
+  const recomputedAt = Math.max(scheduled ?? -Infinity, manual ?? -Infinity)
+  if (!Number.isFinite(recomputedAt) || now - recomputedAt > settings.freshWithinMs) return null
+
+  const how =
+    manual !== null && manual >= recomputedAt ? 'by a manual refresh' : "by SendGrid's schedule"
+  const when = `recomputed ${how} ${describeInstant(recomputedAt, settings.timeZone, now)}`
+  const window = settings.freshWithinMs / 60_000
+  const result = newResult(target.segmentId, target.segmentName, {
+    outcome: 'fresh',
+    httpStatus: null,
+    annotation: null,
+    reason: when,
+    message: `${segmentLabel(target.segmentId, target.segmentName)} is fresh: ${when} (fresh-within-minutes: ${window}). No refresh was sent, so no budget was spent.`
+  })
+  return withSnapshot(result, segment)
+}
+
+/** A result when the read shows the refresh limit is used up; null when the refresh can be sent. */
 export function quotaVerdict(
   target: Target,
   segment: SegmentSnapshot,
   settings: Pick<Settings, 'timeZone' | 'onRateLimit'>,
   now: number
 ): SegmentResult | null {
-  const label = segmentLabel(target.segmentId, target.segmentName)
-
-  if (segment.queryValidation === 'INVALID') {
-    const said = segment.queryError ? ` SendGrid said: ${segment.queryError}` : ''
-    const result = newResult(target.segmentId, target.segmentName, {
-      outcome: 'failed',
-      httpStatus: null,
-      annotation: 'error',
-      message: `${label} was not refreshed: its query is invalid, so SendGrid cannot compute it. Fix the segment's conditions in SendGrid.${said} No refresh request was sent.`
-    })
-    return withSnapshot(result, segment)
-  }
-
   const reasons: string[] = []
   let nextPossible = 0
   const dailyUsed =
@@ -121,19 +166,28 @@ export function quotaVerdict(
     reasons.push(`${segment.refreshesUsed} of ${segment.maxRefreshes} refreshes used today`)
     nextPossible = nextMidnight(now, settings.timeZone)
   }
-  const lastRefreshed = segment.lastRefreshedAt ? Date.parse(segment.lastRefreshedAt) : NaN
-  if (!Number.isNaN(lastRefreshed) && nextHourlyRefresh(lastRefreshed) > now) {
-    reasons.push(`last refreshed at ${isoSeconds(lastRefreshed)}, less than an hour ago`)
+  const lastRefreshed = parseTime(segment.lastRefreshedAt)
+  if (lastRefreshed !== null && nextHourlyRefresh(lastRefreshed) > now) {
+    reasons.push(
+      `last refreshed ${describeInstant(lastRefreshed, settings.timeZone, now)}, and SendGrid allows one an hour`
+    )
     nextPossible = Math.max(nextPossible, nextHourlyRefresh(lastRefreshed))
   }
   if (reasons.length === 0) return null
 
+  const next = describeInstant(nextPossible, settings.timeZone, now)
   const result = newResult(target.segmentId, target.segmentName, {
     outcome: 'rate_limited',
     httpStatus: null,
     annotation: settings.onRateLimit === 'fail' ? 'error' : 'warning',
     nextRefreshAt: isoSeconds(nextPossible),
-    message: `${label} was not refreshed: its refresh limit is used up (${reasons.join('; ')}). ${refreshLimitsSentence}. The next refresh is possible at ${isoSeconds(nextPossible)} (${localTime(nextPossible, settings.timeZone)}). No refresh request was sent, so no budget was spent.`
+    reason: `${reasons.join('; ')}; can be refreshed again ${next}`,
+    message: `${segmentLabel(target.segmentId, target.segmentName)} was not refreshed: its refresh limit is used up (${reasons.join('; ')}). ${refreshLimitsSentence}. It can be refreshed again ${next}. No refresh request was sent, so no budget was spent.`
   })
   return withSnapshot(result, segment)
+}
+
+function parseTime(iso: string | null): number | null {
+  const time = iso ? Date.parse(iso) : NaN
+  return Number.isNaN(time) ? null : time
 }

@@ -41,18 +41,3 @@ function dateFormatter(timeZone: string): (instant: number) => string {
 export function isoSeconds(instant: number): string {
   return new Date(instant).toISOString().replace(/\.\d{3}Z$/, 'Z')
 }
-
-/** A readable local time for messages, e.g. "2026-11-27 00:00 (Europe/Berlin)". */
-export function localTime(instant: number, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23'
-  }).formatToParts(instant)
-  const part = (type: string): string => parts.find((p) => p.type === type)?.value ?? ''
-  return `${part('year')}-${part('month')}-${part('day')} ${part('hour')}:${part('minute')} (${timeZone})`
-}

@@ -4,11 +4,6 @@ import { classifyRefresh, withSnapshot, type SegmentResult } from './outcomes.js
 import type { PlannedRefresh } from './preflight.js'
 import type { SegmentSnapshot, SendGridClient } from './sendgrid-client.js'
 
-export interface Target {
-  segmentId: string
-  segmentName: string | null
-}
-
 export interface SentRefresh {
   result: SegmentResult
   /** When the first attempt was sent; SendGrid's last_refreshed_at reaches it once the refresh lands. */
@@ -26,7 +21,13 @@ export async function refreshSegments(
     planned.map(async ({ target, before }) => {
       const sentAt = Date.now()
       const answer = await client.refreshSegment(target.segmentId, settings.timeZone)
-      const result = classifyRefresh(answer, { ...target, onRateLimit: settings.onRateLimit, host })
+      const result = classifyRefresh(answer, {
+        ...target,
+        onRateLimit: settings.onRateLimit,
+        timeZone: settings.timeZone,
+        host,
+        now: Date.now()
+      })
       return { result: withSnapshot(result, before), sentAt, before }
     })
   )

@@ -1,5 +1,6 @@
 // Everything a person or a later step sees of a run: outputs, annotations and the job summary.
 import * as core from '@actions/core'
+import { describeInstant } from './human-time.js'
 import type { Settings } from './inputs.js'
 import type { SegmentResult } from './outcomes.js'
 
@@ -15,6 +16,7 @@ export function toResultEntry(result: SegmentResult): Record<string, unknown> {
     refreshes_used: result.refreshesUsed,
     max_refreshes: result.maxRefreshes,
     last_refreshed_at: result.lastRefreshedAt,
+    sample_updated_at: result.sampleUpdatedAt,
     contacts_count: result.contactsCount,
     next_refresh_at: result.nextRefreshAt
   }
@@ -36,6 +38,7 @@ export function setOutputs(results: SegmentResult[]): void {
   core.setOutput('job-ids', JSON.stringify(jobIds))
   core.setOutput('results', JSON.stringify(results.map(toResultEntry)))
   core.setOutput('refreshed', JSON.stringify(idsWith('refreshed')))
+  core.setOutput('fresh', JSON.stringify(idsWith('fresh')))
   core.setOutput('rate-limited', JSON.stringify(idsWith('rate_limited')))
   core.setOutput('failed', JSON.stringify(idsWith('failed')))
   core.setOutput('contacts-counts', JSON.stringify(contactsCounts))
@@ -67,50 +70,82 @@ export function failureMessage(results: SegmentResult[], settings: Settings): st
 export function countsLine(results: SegmentResult[]): string {
   const count = (outcome: SegmentResult['outcome']): number =>
     results.filter((r) => r.outcome === outcome).length
-  return `${count('refreshed')} refreshed, ${count('rate_limited')} rate-limited, ${count('failed')} failed`
+  return `${count('refreshed')} refreshed, ${count('fresh')} fresh, ${count('rate_limited')} rate-limited, ${count('failed')} failed`
+}
+
+/** The answer a person wants first: is every audience ready to send to, and if not, until when? */
+export function headline(results: SegmentResult[], timeZone: string, now: number): string {
+  const nameOf = (r: SegmentResult): string => r.segmentName ?? r.segmentId
+  const list = (rs: SegmentResult[]): string => {
+    const names = rs.map(nameOf)
+    return names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}` : names[0]
+  }
+  const ready = results.filter(
+    (r) => r.outcome === 'fresh' || (r.outcome === 'refreshed' && r.recomputed)
+  )
+  const recomputing = results.filter((r) => r.outcome === 'refreshed' && !r.recomputed)
+  const limited = results.filter((r) => r.outcome === 'rate_limited')
+  const failed = results.filter((r) => r.outcome === 'failed')
+
+  if (ready.length === results.length) {
+    return results.length === 1
+      ? `${nameOf(results[0])} is fresh and ready to send to.`
+      : `All ${results.length} audiences are fresh and ready to send to.`
+  }
+  const sentences = [
+    results.length === 1
+      ? `${nameOf(results[0])} is not fresh yet.`
+      : `${ready.length} of ${results.length} audiences are fresh.`
+  ]
+  if (recomputing.length > 0) {
+    sentences.push(
+      `SendGrid accepted the refresh of ${list(recomputing)} and is recomputing ${recomputing.length > 1 ? 'them' : 'it'}; with wait: true the job waits until that is done.`
+    )
+  }
+  for (const r of limited) {
+    sentences.push(
+      r.nextRefreshAt
+        ? `${nameOf(r)} can be refreshed again ${describeInstant(Date.parse(r.nextRefreshAt), timeZone, now)}.`
+        : `${nameOf(r)} hit SendGrid's refresh limit.`
+    )
+  }
+  if (failed.length > 0) sentences.push(`${list(failed)} failed; see why below.`)
+  return sentences.join(' ')
 }
 
 /** Writes the job summary; a missing summary file is a warning, never a lost run. */
-export async function writeSummary(results: SegmentResult[], settings: Settings): Promise<void> {
-  const showNames = results.some((r) => r.segmentName)
-  const showCounts = results.some((r) => r.contactsCount !== null)
-  const showQuota = results.some((r) => r.refreshesUsed !== null)
-  const showNext = results.some((r) => r.nextRefreshAt !== null)
-
-  const header = [
-    'Segment',
-    ...(showNames ? ['Name'] : []),
-    'Outcome',
-    'HTTP status',
-    'Job ID',
-    ...(showCounts ? ['Contacts'] : []),
-    ...(showQuota ? ['Refreshes used'] : []),
-    ...(showNext ? ['Next refresh possible'] : []),
-    'Message'
-  ].map((data) => ({ data, header: true }))
-
+export async function writeSummary(
+  results: SegmentResult[],
+  settings: Settings,
+  now = Date.now()
+): Promise<void> {
+  const header = (...cells: string[]) => cells.map((data) => ({ data, header: true }))
   const rows = results.map((r) => [
+    escapeHtml(r.segmentName ?? r.segmentId),
+    outcomeLabel(r),
+    contactsCell(r),
+    r.refreshesUsed === null ? '—' : `${r.refreshesUsed} of ${r.maxRefreshes ?? '?'}`,
+    escapeHtml(r.reason)
+  ])
+  const idRows = results.map((r) => [
+    escapeHtml(r.segmentName ?? '—'),
     code(r.segmentId),
-    ...(showNames ? [escapeHtml(r.segmentName ?? '')] : []),
-    outcomeLabel(r.outcome),
-    r.httpStatus === null ? '—' : String(r.httpStatus),
     r.jobId ? code(r.jobId) : '—',
-    ...(showCounts ? [contactsCell(r)] : []),
-    ...(showQuota
-      ? [r.refreshesUsed === null ? '—' : `${r.refreshesUsed} of ${r.maxRefreshes ?? '?'}`]
-      : []),
-    ...(showNext ? [r.nextRefreshAt ?? '—'] : []),
-    escapeHtml(r.message)
+    r.httpStatus === null ? '—' : String(r.httpStatus)
   ])
 
   try {
     await core.summary
       .addHeading('SendGrid segment refresh', 2)
-      .addTable([header, ...rows])
       .addRaw(
-        `Time zone: <code>${escapeHtml(settings.timeZone)}</code> · ${countsLine(results)}`,
+        `<p><strong>${escapeHtml(headline(results, settings.timeZone, now))}</strong></p>`,
         true
       )
+      .addTable([header('Audience', 'Outcome', 'Contacts', 'Refreshes today', 'Why'), ...rows])
+      .addRaw('<details><summary>Segment IDs and job IDs</summary>', true)
+      .addTable([header('Name', 'Segment ID', 'Job ID', 'HTTP status'), ...idRows])
+      .addRaw('</details>', true)
+      .addRaw(`<p>Times are in ${escapeHtml(settings.timeZone)}. ${countsLine(results)}.</p>`, true)
       .write()
   } catch (error) {
     summaryNotWritten(error)
@@ -150,18 +185,28 @@ function summaryNotWritten(error: unknown): void {
   )
 }
 
+const numbers = new Intl.NumberFormat('en-US')
+
 function contactsCell(result: SegmentResult): string {
   if (result.contactsCount === null) return '—'
-  if (result.contactsCountBefore !== null) {
-    return `${result.contactsCountBefore} → ${result.contactsCount}`
-  }
-  return String(result.contactsCount)
+  const after = numbers.format(result.contactsCount)
+  if (result.contactsCountBefore === null) return after
+  const change = result.contactsCount - result.contactsCountBefore
+  const sign = change > 0 ? '+' : change < 0 ? '−' : '±'
+  return `${numbers.format(result.contactsCountBefore)} → ${after} (${sign}${numbers.format(Math.abs(change))})`
 }
 
-function outcomeLabel(outcome: SegmentResult['outcome']): string {
-  return { refreshed: '✅ refreshed', rate_limited: '⏳ rate limited', failed: '❌ failed' }[
-    outcome
-  ]
+function outcomeLabel(result: SegmentResult): string {
+  switch (result.outcome) {
+    case 'refreshed':
+      return result.recomputed ? '✅ refreshed' : '🔄 refreshing'
+    case 'fresh':
+      return '🟢 fresh'
+    case 'rate_limited':
+      return '⏳ rate limited'
+    case 'failed':
+      return '❌ failed'
+  }
 }
 
 const code = (text: string): string => `<code>${escapeHtml(text)}</code>`

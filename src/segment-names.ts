@@ -1,8 +1,5 @@
 // Turns `segment-names` into segment IDs with one list request, before any refresh is sent.
-import * as core from '@actions/core'
 import { describeErrorBody } from './error-body.js'
-import type { Settings } from './inputs.js'
-import type { Target } from './refresh.js'
 import { parseSegmentList, type SendGridClient } from './sendgrid-client.js'
 
 /** Names that could not be resolved; no segment is refreshed when this is thrown. */
@@ -13,17 +10,11 @@ export class SegmentNamesError extends Error {
   }
 }
 
-/** Segment IDs, then segment names, in input order; a segment given both ways appears once. */
-export async function resolveTargets(
+/** Looks up every name with one list request; throws SegmentNamesError unless all are found. */
+export async function findSegmentsByName(
   client: SendGridClient,
-  settings: Settings
-): Promise<Target[]> {
-  const targets: Target[] = settings.segmentIds.map((segmentId) => ({
-    segmentId,
-    segmentName: null
-  }))
-  if (settings.segmentNames.length === 0) return targets
-
+  names: string[]
+): Promise<Array<{ id: string; name: string }>> {
   const answer = await client.listSegments()
   const segments =
     answer.kind === 'response' && answer.status === 200 ? parseSegmentList(answer.body) : null
@@ -39,31 +30,20 @@ export async function resolveTargets(
   }
 
   const problems: string[] = []
-  for (const name of settings.segmentNames) {
+  const found: Array<{ id: string; name: string }> = []
+  for (const name of names) {
     const match = segments.find((segment) => segment.name === name)
-    if (!match) {
+    if (match) found.push({ id: match.id, name })
+    else
       problems.push(
         unknownNameMessage(
           name,
           segments.map((s) => s.name)
         )
       )
-      continue
-    }
-    const existing = targets.find((t) => t.segmentId === match.id)
-    if (existing) {
-      if (existing.segmentName === null) {
-        core.info(
-          `Segment "${name}" (${match.id}) was given both by ID and by name; it is refreshed once.`
-        )
-      }
-      existing.segmentName = name
-    } else {
-      targets.push({ segmentId: match.id, segmentName: name })
-    }
   }
   if (problems.length > 0) throw new SegmentNamesError(problems)
-  return targets
+  return found
 }
 
 function unknownNameMessage(name: string, existingNames: string[]): string {

@@ -42,6 +42,7 @@ export async function waitForRefreshes(
           ...result,
           outcome: 'failed',
           annotation: 'error',
+          reason: 'deleted while waiting for its refresh to finish',
           message: `${label} was deleted while waiting for its refresh to finish (reading it answered HTTP 404).`
         }
         return
@@ -70,6 +71,7 @@ export async function waitForRefreshes(
       ...result,
       outcome: 'failed',
       annotation: 'error',
+      reason: `refresh accepted, but not recomputed within ${seconds(settings.waitTimeoutMs)}; do not send to it yet`,
       message: `${segmentLabel(result.segmentId, result.segmentName)}: SendGrid accepted the refresh${result.jobId ? ` (job ${result.jobId})` : ''}, but it had not finished after ${seconds(settings.waitTimeoutMs)} (wait-timeout-seconds). The segment may still be recomputing; do not send to it yet.`
     }
   }
@@ -105,6 +107,8 @@ function finished(
   return {
     ...result,
     contactsCountBefore: contactsBefore,
+    recomputed: true,
+    reason: `refreshed and recomputed by SendGrid in ${Math.round(tookMs / 1000)} s`,
     message: `${label} refreshed${result.jobId ? ` (job ${result.jobId})` : ''} and recomputed by SendGrid after ${Math.round(tookMs / 1000)} s.${count}`
   }
 }
