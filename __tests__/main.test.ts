@@ -97,6 +97,46 @@ describe('run', () => {
     expect(stdout).toContain('given both by ID and by name')
   })
 
+  it('settles fresh segments, keeps to the budget, and writes a summary a person reads', async () => {
+    const now = Date.now()
+    const hostile = '<img src=x onerror=alert(1)> & "VIP"'
+    Object.assign(simulator.segments.get(ids.a)!, { sampleUpdatedAt: now - 60_000 })
+    Object.assign(simulator.segments.get(ids.b)!, {
+      name: hostile,
+      contactsCount: 10,
+      contactsCountAfterRefresh: 7
+    })
+    const extra = Array.from(
+      { length: 10 },
+      (_, n) => `5${String(n).padStart(7, '0')}-50aa-454a-97d1-e1530345a5ec`
+    )
+    for (const id of extra)
+      simulator.addSegment({ id, contactsCount: 5, contactsCountAfterRefresh: 5 })
+    const { exitCode, results, outputs, summary } = await runWith({
+      'segment-ids': [ids.a, ids.b, ...extra].join(' '),
+      'fresh-within-minutes': '5',
+      'time-zone': 'Asia/Tokyo',
+      wait: 'true',
+      'wait-interval-seconds': '0.05'
+    })
+    expect(exitCode).toBe(0)
+    expect(results.map((r) => r.outcome)).toEqual([
+      'fresh',
+      ...Array(10).fill('refreshed'),
+      'rate_limited'
+    ])
+    expect(simulator.requests.filter((r) => r.method === 'POST')).toHaveLength(10)
+    expect(JSON.parse(outputs.fresh)).toEqual([ids.a])
+    expect(summary).toContain('11 of 12 audiences are fresh.')
+    expect(summary).toContain('&lt;img src=x onerror=alert(1)&gt; &amp; &quot;VIP&quot;')
+    expect(summary).not.toContain('<img')
+    expect(summary).toContain('10 → 7 (−3)')
+    expect(summary).toContain('5 → 5 (±0)')
+    expect(summary).toContain('🟢 fresh')
+    expect(summary).toContain('⏳ rate limited')
+    expect(summary).toContain('Times are in Asia/Tokyo.')
+  })
+
   it('reports every kind of failure and still sets the outputs', async () => {
     simulator.inject('refresh', ids.a, { status: 503, body: '<html><title>Down</title></html>' })
     simulator.inject('refresh', ids.b, { hang: true })

@@ -98,6 +98,30 @@ describe('README.md', () => {
   })
 })
 
+describe('npm run demo', () => {
+  it('runs the built action against the simulator and prints the summary as text, not HTML', () => {
+    const demo = spawnSync(machineNodePath, ['.github/scripts/demo.js'], {
+      cwd: projectRoot,
+      encoding: 'utf8'
+    })
+    expect(demo.status).toBe(0)
+    const summary = demo.stdout.split('--- job summary (GITHUB_STEP_SUMMARY, shown as text) ---')[1]
+    expect(summary).toMatch(/^## SendGrid segment refresh$/m)
+    expect(summary).toMatch(
+      /^2 of 3 audiences are fresh\. VIP customers can be refreshed again (tomorrow )?at \d\d:\d\d Europe\/Berlin, in /m
+    )
+    expect(summary).toMatch(
+      /^Spring sale, EU customers +✅ refreshed +1,200 → 1,234 \(\+34\) +1 of 2 /m
+    )
+    expect(summary).toMatch(/^Newsletter subscribers +🟢 fresh /m)
+    expect(summary).toMatch(
+      /^VIP customers +⏳ rate limited +87 +2 of 2 +2 of 2 refreshes used today;/m
+    )
+    expect(summary).not.toMatch(/<\/?(table|tr|td|th|p|h2|details|summary|code)\b/)
+    expect(summary).not.toMatch(/\d{4}-\d\d-\d\dT\d\d:\d\d/)
+  }, 30_000)
+})
+
 describe('workflows', () => {
   const actionlint = join(
     projectRoot,

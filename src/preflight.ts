@@ -156,24 +156,29 @@ export function quotaVerdict(
   settings: Pick<Settings, 'timeZone' | 'onRateLimit'>,
   now: number
 ): SegmentResult | null {
-  const reasons: string[] = []
-  let nextPossible = 0
-  const dailyUsed =
+  // Each limit in force, with when it lifts; the one that lifts last decides.
+  const limits: Array<{ why: string; until: number }> = []
+  if (
     segment.refreshesUsed !== null &&
     segment.maxRefreshes !== null &&
     segment.refreshesUsed >= segment.maxRefreshes
-  if (dailyUsed) {
-    reasons.push(`${segment.refreshesUsed} of ${segment.maxRefreshes} refreshes used today`)
-    nextPossible = nextMidnight(now, settings.timeZone)
+  ) {
+    limits.push({
+      why: `${segment.refreshesUsed} of ${segment.maxRefreshes} refreshes used today`,
+      until: nextMidnight(now, settings.timeZone)
+    })
   }
   const lastRefreshed = parseTime(segment.lastRefreshedAt)
   if (lastRefreshed !== null && nextHourlyRefresh(lastRefreshed) > now) {
-    reasons.push(
-      `last refreshed ${describeInstant(lastRefreshed, settings.timeZone, now)}, and SendGrid allows one an hour`
-    )
-    nextPossible = Math.max(nextPossible, nextHourlyRefresh(lastRefreshed))
+    limits.push({
+      why: `last refreshed ${describeInstant(lastRefreshed, settings.timeZone, now)}, and SendGrid allows one an hour`,
+      until: nextHourlyRefresh(lastRefreshed)
+    })
   }
-  if (reasons.length === 0) return null
+  if (limits.length === 0) return null
+  const decisive = limits.reduce((a, b) => (b.until > a.until ? b : a))
+  const nextPossible = decisive.until
+  const reasons = limits.map((limit) => limit.why)
 
   const next = describeInstant(nextPossible, settings.timeZone, now)
   const result = newResult(target.segmentId, target.segmentName, {
@@ -181,7 +186,7 @@ export function quotaVerdict(
     httpStatus: null,
     annotation: settings.onRateLimit === 'fail' ? 'error' : 'warning',
     nextRefreshAt: isoSeconds(nextPossible),
-    reason: `${reasons.join('; ')}; can be refreshed again ${next}`,
+    reason: `${decisive.why}; can be refreshed again ${next}`,
     message: `${segmentLabel(target.segmentId, target.segmentName)} was not refreshed: its refresh limit is used up (${reasons.join('; ')}). ${refreshLimitsSentence}. It can be refreshed again ${next}. No refresh request was sent, so no budget was spent.`
   })
   return withSnapshot(result, segment)

@@ -37,11 +37,9 @@ export async function resolveTargets(
 
 /**
  * The order in which segments get the refresh budget when it cannot cover them all: the order they
- * were given in. Stable, so equal segments keep their places.
+ * were given in.
  */
 export function inRefreshOrder<T extends { target: Target }>(planned: T[], targets: Target[]): T[] {
-  const rank = new Map(targets.map((target, index) => [target.segmentId, index]))
-  return [...planned].sort(
-    (a, b) => (rank.get(a.target.segmentId) ?? 0) - (rank.get(b.target.segmentId) ?? 0)
-  )
+  const rank = (entry: T): number => targets.indexOf(entry.target)
+  return [...planned].sort((a, b) => rank(a) - rank(b))
 }

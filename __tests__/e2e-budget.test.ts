@@ -1,0 +1,210 @@
+// End to end, the built bundle against the simulator: the refresh budget is spent only where it buys
+// a fresher audience (fresh-within-minutes), and one run never asks for more than the account's 10.
+import { afterEach, describe, expect, it } from '@jest/globals'
+import { randomUUID } from 'node:crypto'
+import { annotationsIn, runAction } from './support/run-action.js'
+import { runtimes } from './support/runtimes.js'
+import { demoApiKey, startSimulator } from './support/sendgrid-simulator.js'
+
+const minuteMs = 60_000
+const ids = {
+  spring: '1588e03b-50aa-454a-97d1-e1530345a5ec',
+  vip: '2688e03b-50aa-454a-97d1-e1530345a5ed',
+  churn: '3788e03b-50aa-454a-97d1-e1530345a5ee'
+}
+type Simulator = Awaited<ReturnType<typeof startSimulator>>
+type Result = Record<string, unknown>
+
+describe.each(runtimes)('the refresh budget, built action on $name', ({ node }) => {
+  let simulator: Simulator
+  afterEach(async () => simulator?.close())
+
+  const start = async (segments: Parameters<typeof startSimulator>[0] = {}) => {
+    simulator = await startSimulator({
+      segments: [
+        { id: ids.spring, name: 'Spring sale', contactsCount: 1200 },
+        { id: ids.vip, name: 'VIP customers', contactsCount: 87 },
+        { id: ids.churn, name: 'Churn risk' }
+      ],
+      ...segments
+    })
+  }
+  const run = (inputs: Record<string, string>) =>
+    runAction({ 'api-key': demoApiKey, 'api-url': simulator.url, ...inputs }, { node })
+  const results = (outputs: Record<string, string>) => JSON.parse(outputs.results) as Result[]
+  const refreshes = () => simulator.requests.filter((r) => r.method === 'POST')
+  const reads = (id: string) => simulator.requestsFor('get', id)
+  const recomputed = (id: string, fields: Record<string, unknown>) =>
+    Object.assign(simulator.segments.get(id)!, fields)
+
+  it("does not refresh a segment SendGrid's schedule recomputed within fresh-within-minutes", async () => {
+    await start()
+    recomputed(ids.vip, { sampleUpdatedAt: Date.now() - 12 * minuteMs })
+    const { exitCode, outputs, stdout, summary } = await run({
+      'segment-ids': `${ids.spring} ${ids.vip}`,
+      'fresh-within-minutes': '30',
+      'time-zone': 'Europe/Berlin'
+    })
+    expect(exitCode).toBe(0)
+    expect(refreshes().map((r) => r.path)).toEqual([
+      `/v3/marketing/segments/2.0/refresh/${ids.spring}`
+    ])
+    const [spring, vip] = results(outputs)
+    expect(spring).toMatchObject({ outcome: 'refreshed' })
+    expect(vip).toMatchObject({
+      segment_name: 'VIP customers',
+      outcome: 'fresh',
+      http_status: null,
+      job_id: null,
+      sample_updated_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/)
+    })
+    expect(vip.message).toMatch(
+      /^Segment "VIP customers" \(.*\) is fresh: recomputed by SendGrid's schedule at \d\d:\d\d Europe\/Berlin, 12 minutes ago \(fresh-within-minutes: 30\)\. No refresh was sent/
+    )
+    expect(JSON.parse(outputs.fresh)).toEqual([ids.vip])
+    expect(JSON.parse(outputs.refreshed)).toEqual([ids.spring])
+    expect(stdout).toContain(String(vip.message))
+    expect(annotationsIn(stdout)).toEqual([])
+    expect(summary).toContain('🟢 fresh')
+    expect(summary).toContain("recomputed by SendGrid's schedule at ")
+  })
+
+  it('makes a re-run safe: a segment refreshed 15 minutes ago is fresh, even under on-rate-limit: fail', async () => {
+    await start()
+    const refreshedAt = Date.now() - 15 * minuteMs
+    recomputed(ids.vip, { refreshTimes: [refreshedAt], lastRefreshedAt: refreshedAt })
+    const { exitCode, outputs, summary } = await run({
+      'segment-ids': ids.vip,
+      'fresh-within-minutes': '60',
+      'on-rate-limit': 'fail'
+    })
+    expect(exitCode).toBe(0)
+    expect(refreshes()).toHaveLength(0)
+    expect(results(outputs)[0]).toMatchObject({ outcome: 'fresh', refreshes_used: 1 })
+    expect(results(outputs)[0].message).toContain('recomputed by a manual refresh at ')
+    expect(JSON.parse(outputs['rate-limited'])).toEqual([])
+    expect(summary).toContain('VIP customers is fresh and ready to send to.')
+  })
+
+  it('refreshes every segment as asked with the default of 0', async () => {
+    await start()
+    recomputed(ids.vip, { sampleUpdatedAt: Date.now() - minuteMs })
+    const { exitCode, outputs } = await run({ 'segment-ids': `${ids.spring} ${ids.vip}` })
+    expect(exitCode).toBe(0)
+    expect(refreshes()).toHaveLength(2)
+    expect(JSON.parse(outputs.fresh)).toEqual([])
+  })
+
+  it('reads the segments for freshness even with check-quota: false', async () => {
+    await start()
+    recomputed(ids.vip, { sampleUpdatedAt: Date.now() - 2 * minuteMs })
+    const { exitCode, outputs } = await run({
+      'segment-ids': `${ids.spring} ${ids.vip}`,
+      'fresh-within-minutes': '5',
+      'check-quota': 'false'
+    })
+    expect(exitCode).toBe(0)
+    expect(reads(ids.vip)).toHaveLength(1)
+    expect(refreshes()).toHaveLength(1)
+    expect(JSON.parse(outputs.fresh)).toEqual([ids.vip])
+  })
+
+  it('refreshes anyway when the read fails: never skips on a guess', async () => {
+    await start()
+    recomputed(ids.vip, { sampleUpdatedAt: Date.now() - 2 * minuteMs })
+    simulator.inject('get', ids.vip, { status: 500 }, { status: 500 }, { status: 500 })
+    const { exitCode, outputs, stdout } = await run({
+      'segment-ids': ids.vip,
+      'fresh-within-minutes': '5'
+    })
+    expect(exitCode).toBe(0)
+    expect(refreshes()).toHaveLength(1)
+    expect(results(outputs)[0]).toMatchObject({ outcome: 'refreshed' })
+    expect(annotationsIn(stdout)).toEqual([
+      expect.objectContaining({
+        level: 'notice',
+        message: expect.stringContaining('which are refreshed anyway')
+      })
+    ])
+  })
+
+  it('does not poll a fresh segment while waiting for the others', async () => {
+    await start({ refreshDelayMs: 300 })
+    recomputed(ids.vip, { sampleUpdatedAt: Date.now() - minuteMs })
+    const { exitCode, outputs, summary } = await run({
+      'segment-ids': `${ids.spring} ${ids.vip}`,
+      'fresh-within-minutes': '10',
+      wait: 'true',
+      'wait-interval-seconds': '0.2'
+    })
+    expect(exitCode).toBe(0)
+    expect(reads(ids.vip)).toHaveLength(1)
+    expect(reads(ids.spring).length).toBeGreaterThan(1)
+    expect(results(outputs).map((r) => r.outcome)).toEqual(['refreshed', 'fresh'])
+    expect(summary).toContain('All 2 audiences are fresh and ready to send to.')
+    expect(summary).toContain('1,200 → 1,201 (+1)')
+  })
+
+  it('sends exactly 10 refreshes for 12 segments, and rate-limits the last 2 without a request', async () => {
+    const many = Array.from({ length: 12 }, () => randomUUID())
+    simulator = await startSimulator({ segments: many.map((id) => ({ id })) })
+    const { exitCode, outputs, stdout } = await run({
+      'segment-ids': many.join('\n'),
+      'on-rate-limit': 'fail'
+    })
+    expect(exitCode).toBe(1)
+    expect(refreshes().map((r) => r.path.split('/').at(-1))).toEqual(
+      expect.arrayContaining(many.slice(0, 10))
+    )
+    expect(refreshes()).toHaveLength(10)
+    expect(JSON.parse(outputs.refreshed)).toEqual(many.slice(0, 10))
+    expect(JSON.parse(outputs['rate-limited'])).toEqual(many.slice(10))
+    const last = results(outputs).slice(10)
+    for (const result of last) {
+      expect(result).toMatchObject({ outcome: 'rate_limited', http_status: null })
+      expect(result.message).toContain('this run already sends 10 refreshes')
+    }
+    const errors = annotationsIn(stdout).filter((a) => a.level === 'error')
+    expect(errors.map((e) => e.properties)).toEqual([
+      expect.stringMatching(/rate limited$/),
+      expect.stringMatching(/rate limited$/),
+      ''
+    ])
+    expect(errors[2].message).toContain("2 of 12 segment(s) hit SendGrid's refresh limit")
+  })
+
+  it('does not count segments the pre-flight settled against the budget', async () => {
+    const many = Array.from({ length: 11 }, () => randomUUID())
+    simulator = await startSimulator({
+      segments: many.map((id, n) => ({
+        id,
+        ...(n === 0 ? { sampleUpdatedAt: Date.now() - minuteMs } : {})
+      }))
+    })
+    const { exitCode, outputs } = await run({
+      'segment-ids': many.join(' '),
+      'fresh-within-minutes': '5'
+    })
+    expect(exitCode).toBe(0)
+    expect(refreshes()).toHaveLength(10)
+    expect(JSON.parse(outputs.fresh)).toEqual([many[0]])
+    expect(JSON.parse(outputs['rate-limited'])).toEqual([])
+  })
+
+  it.each([['-1'], ['soon'], ['1e3']])(
+    'refuses fresh-within-minutes = %s before any request, naming the input',
+    async (value) => {
+      await start()
+      const { exitCode, stdout } = await run({
+        'segment-ids': ids.spring,
+        'fresh-within-minutes': value
+      })
+      expect(exitCode).toBe(1)
+      expect(simulator.requests).toHaveLength(0)
+      expect(annotationsIn(stdout)[0]).toMatchObject({
+        level: 'error',
+        message: `Input 'fresh-within-minutes' has an invalid value "${value}": it must be a non-negative number`
+      })
+    }
+  )
+})
