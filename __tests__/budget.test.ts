@@ -1,8 +1,14 @@
 import { describe, expect, it } from '@jest/globals'
 import { accountDailyRefreshLimit, withinRunBudget } from '../src/budget.js'
+import type { Target } from '../src/targets.js'
 
 const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`
-const targets = Array.from({ length: 12 }, (_, n) => ({ segmentId: id(n), segmentName: null }))
+const targets: Target[] = Array.from({ length: 12 }, (_, n) => ({
+  segmentId: id(n),
+  segmentName: null,
+  singleSendIds: [],
+  sendAt: null
+}))
 const planned = (indexes: number[]) => indexes.map((n) => ({ target: targets[n], before: null }))
 const now = Date.parse('2026-11-27T13:17:00Z')
 const settings = { timeZone: 'Europe/Berlin', onRateLimit: 'warn' as const }

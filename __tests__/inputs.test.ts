@@ -3,7 +3,7 @@ import {
   getSettings,
   InvalidInputsError,
   parseSegmentIds,
-  parseSegmentNames,
+  parseNames,
   parseTimeZone,
   type Settings
 } from '../src/inputs.js'
@@ -49,6 +49,9 @@ describe('getSettings', () => {
       segmentIds: [id],
       duplicateSegmentIds: [],
       segmentNames: [],
+      singleSendIds: [],
+      singleSendNames: [],
+      singleSendsWithinMs: 0,
       timeZone: 'UTC',
       onRateLimit: 'warn',
       baseUrl: 'https://api.sendgrid.com',
@@ -224,9 +227,9 @@ describe('parseSegmentIds', () => {
   })
 })
 
-describe('parseSegmentNames', () => {
+describe('parseNames', () => {
   it('keeps commas and spaces inside names, one name per line', () => {
-    expect(parseSegmentNames('Spring sale, EU customers\r\n\n  VIP  \nVIP\n')).toEqual([
+    expect(parseNames('Spring sale, EU customers\r\n\n  VIP  \nVIP\n')).toEqual([
       'Spring sale, EU customers',
       'VIP'
     ])

@@ -3,6 +3,12 @@
 
 const minuteMs = 60_000
 
+/** An ISO 8601 time from SendGrid as ms, or null when it is missing or unreadable. */
+export function parseTime(iso: string | null): number | null {
+  const time = iso ? Date.parse(iso) : NaN
+  return Number.isNaN(time) ? null : time
+}
+
 /**
  * "at 14:05 Europe/Berlin, 12 minutes ago", "tomorrow at 00:00 UTC, in 5 h 3 min",
  * "on 2026-12-01 at 09:30 America/Chicago, in 3 days".

@@ -12,6 +12,12 @@ export interface Settings {
   duplicateSegmentIds: string[]
   /** Segment names from `segment-names`, one per line, unique, in input order. */
   segmentNames: string[]
+  /** Unique Single Send IDs from `single-send-ids`, in input order. */
+  singleSendIds: string[]
+  /** Single Send names from `single-send-names`, one per line, unique, in input order. */
+  singleSendNames: string[]
+  /** Every Single Send scheduled to go out within this long from now is served; 0 = off. */
+  singleSendsWithinMs: number
   /** Canonical IANA name sent as `user_time_zone`. */
   timeZone: string
   onRateLimit: RateLimitPolicy
@@ -41,6 +47,7 @@ export const inputDefaults = {
   'dry-run': 'false',
   'check-quota': 'true',
   'fresh-within-minutes': '0',
+  'single-sends-within-minutes': '0',
   wait: 'false',
   'wait-timeout-seconds': '600',
   'wait-interval-seconds': '15'
@@ -51,7 +58,7 @@ export const dataResidencyHosts = {
   eu: 'https://api.eu.sendgrid.com'
 } as const
 
-export const segmentIdPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+export const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /** One bad input: which input, the value given, and what is wrong with it. */
 export class InputProblem {
@@ -119,17 +126,26 @@ export function getSettings(): Settings {
     () => parseSegmentIds(core.getInput('segment-ids')),
     { unique: [], duplicates: [] }
   )
-  const segmentNames = parseSegmentNames(core.getInput('segment-names'))
-  if (
-    segmentIds.length === 0 &&
-    segmentNames.length === 0 &&
-    !problems.some((p) => p.input === 'segment-ids')
-  ) {
+  const segmentNames = parseNames(core.getInput('segment-names'))
+  const { unique: singleSendIds } = check(
+    () => parseIdList('single-send-ids', core.getInput('single-send-ids'), 'Single Send ID'),
+    { unique: [], duplicates: [] }
+  )
+  const singleSendNames = parseNames(core.getInput('single-send-names'))
+  const singleSendsWithinMs = check(
+    () => Math.round(parseNumber('single-sends-within-minutes') * 60_000),
+    0
+  )
+  const sources = [segmentIds, segmentNames, singleSendIds, singleSendNames].flat()
+  const unreadable = problems.some((p) =>
+    ['segment-ids', 'single-send-ids', 'single-sends-within-minutes'].includes(p.input)
+  )
+  if (sources.length === 0 && singleSendsWithinMs === 0 && !unreadable) {
     problems.push(
       new InputProblem(
         'segment-ids',
         core.getInput('segment-ids'),
-        'give at least one segment ID (or use segment-names)'
+        'give at least one segment ID (or use segment-names, single-send-ids, single-send-names or single-sends-within-minutes)'
       )
     )
   }
@@ -139,6 +155,9 @@ export function getSettings(): Settings {
     segmentIds,
     duplicateSegmentIds,
     segmentNames,
+    singleSendIds,
+    singleSendNames,
+    singleSendsWithinMs,
     timeZone: check(() => parseTimeZone(readInput('time-zone')), 'UTC'),
     onRateLimit: check(() => parseChoice('on-rate-limit', ['warn', 'fail'] as const), 'warn'),
     baseUrl: check(() => parseBaseUrl(), dataResidencyHosts.global),
@@ -158,13 +177,22 @@ export function getSettings(): Settings {
 
 /** Splits on commas, spaces and newlines; keeps input order; drops repeats (case-insensitive). */
 export function parseSegmentIds(raw: string): { unique: string[]; duplicates: string[] } {
+  return parseIdList('segment-ids', raw, 'segment ID')
+}
+
+/** UUIDs separated by commas, spaces or newlines, lower-cased, in input order, each once. */
+export function parseIdList(
+  input: string,
+  raw: string,
+  what: string
+): { unique: string[]; duplicates: string[] } {
   const tokens = raw.split(/[\s,]+/).filter(Boolean)
-  const bad = tokens.filter((token) => !segmentIdPattern.test(token))
+  const bad = tokens.filter((token) => !uuidPattern.test(token))
   if (bad.length > 0) {
     throw new InputProblem(
-      'segment-ids',
+      input,
       bad.join(', '),
-      `each segment ID must be a 36-character UUID such as 1588e03b-50aa-454a-97d1-e1530345a5ec`
+      `each ${what} must be a 36-character UUID such as 1588e03b-50aa-454a-97d1-e1530345a5ec`
     )
   }
   const seen = new Set<string>()
@@ -183,7 +211,7 @@ export function parseSegmentIds(raw: string): { unique: string[]; duplicates: st
 }
 
 /** Names may hold spaces and commas, so only newlines separate them. */
-export function parseSegmentNames(raw: string): string[] {
+export function parseNames(raw: string): string[] {
   const names = raw
     .split(/\r?\n/)
     .map((line) => line.trim())

@@ -1,20 +1,27 @@
-// The story of one run: read the inputs, find the segments, settle those that are fresh or cannot be
-// refreshed, refresh the rest within the account's daily budget, optionally wait for SendGrid to
+// The story of one run: read the inputs, find the campaigns and the segments they go to, settle the
+// segments that are fresh or cannot be refreshed, refresh the rest within the account's daily budget, optionally wait for SendGrid to
 // recompute them, and report every result.
 import * as core from '@actions/core'
 import { withinRunBudget } from './budget.js'
 import { getSettings, InvalidInputsError, type Settings } from './inputs.js'
-import type { SegmentResult } from './outcomes.js'
 import { preflight } from './preflight.js'
 import { refreshSegments } from './refresh.js'
-import { annotate, failureMessage, setOutputs, writeDryRunSummary, writeSummary } from './report.js'
+import {
+  annotate,
+  failureMessage,
+  setOutputs,
+  writeDryRunSummary,
+  writeSummary,
+  type RunOutcome
+} from './report.js'
 import { SegmentNamesError } from './segment-names.js'
 import { SendGridClient } from './sendgrid-client.js'
+import { findSingleSends, SingleSendsError } from './single-sends.js'
 import { resolveTargets } from './targets.js'
 import { waitForRefreshes } from './wait.js'
 
 export async function run(): Promise<void> {
-  let results: SegmentResult[] = []
+  let outcome: RunOutcome = { results: [], singleSends: [] }
   try {
     const settings = getSettings()
     logPlan(settings)
@@ -23,38 +30,43 @@ export async function run(): Promise<void> {
       core.info('Dry run: every input is valid; nothing was sent to SendGrid.')
       return
     }
-    results = await refreshAll(settings)
-    annotate(results)
-    await writeSummary(results, settings)
-    const failure = failureMessage(results, settings)
+    outcome = await refreshAll(settings)
+    annotate(outcome.results)
+    await writeSummary(outcome, settings)
+    const failure = failureMessage(outcome.results, settings)
     if (failure) core.setFailed(failure)
   } catch (error) {
     fail(error)
   } finally {
     // Later steps read the outputs even when this one fails.
     try {
-      setOutputs(results)
+      setOutputs(outcome)
     } catch (error) {
       fail(error)
     }
   }
 }
 
-async function refreshAll(settings: Settings): Promise<SegmentResult[]> {
+async function refreshAll(settings: Settings): Promise<RunOutcome> {
   const client = new SendGridClient(settings)
   try {
-    const targets = await resolveTargets(client, settings)
+    const singleSends = await findSingleSends(client, settings, Date.now())
+    const targets = await resolveTargets(client, settings, singleSends)
     const { toRefresh, settled } = await preflight(client, settings, targets)
     const { send, overBudget } = withinRunBudget(toRefresh, targets, settings, Date.now())
     const sent = await refreshSegments(client, settings, send)
     const refreshed = settings.wait
-      ? await waitForRefreshes(client, settings, sent)
+      ? await waitForRefreshes(client, settings, sent, singleSends)
       : sent.map((s) => s.result)
-    // Results follow the order the segments were given in.
+    // Results follow the order the segments were given in, each with its Single Sends.
     const byId = new Map(
       [...settled, ...overBudget, ...refreshed].map((result) => [result.segmentId, result])
     )
-    return targets.flatMap((target) => byId.get(target.segmentId) ?? [])
+    const results = targets.flatMap((target) => {
+      const result = byId.get(target.segmentId)
+      return result ? [{ ...result, singleSendIds: target.singleSendIds }] : []
+    })
+    return { results, singleSends }
   } finally {
     client.dispose()
   }
@@ -68,6 +80,9 @@ function fail(error: unknown): void {
   } else if (error instanceof SegmentNamesError) {
     for (const problem of error.problems) core.error(problem, { title: 'Unknown segment name' })
     core.setFailed('Some segment names could not be resolved; no segment was refreshed.')
+  } else if (error instanceof SingleSendsError) {
+    for (const problem of error.problems) core.error(problem, { title: 'Single Send not found' })
+    core.setFailed('Some Single Sends could not be found or read; no segment was refreshed.')
   } else {
     if (error instanceof Error && error.stack) core.debug(error.stack)
     core.setFailed(`Unexpected error: ${error instanceof Error ? error.message : String(error)}`)
@@ -78,15 +93,26 @@ function logPlan(settings: Settings): void {
   for (const id of settings.duplicateSegmentIds) {
     core.info(`Segment ${id} was given more than once in segment-ids; it is refreshed once.`)
   }
-  const given = [
+  const segments = [
     ...settings.segmentIds,
     ...settings.segmentNames.map((name) => JSON.stringify(name))
   ]
+  const campaigns = [
+    ...settings.singleSendIds.map((id) => `Single Send ${id}`),
+    ...settings.singleSendNames.map((name) => `Single Send ${JSON.stringify(name)}`),
+    ...(settings.singleSendsWithinMs > 0
+      ? [`every Single Send scheduled in the next ${settings.singleSendsWithinMs / 60_000} minutes`]
+      : [])
+  ]
+  const what = [
+    ...(segments.length > 0 ? [`${segments.length} segment(s) (${segments.join(', ')})`] : []),
+    ...(campaigns.length > 0 ? [`the segments of ${campaigns.join(', ')}`] : [])
+  ].join(' and ')
   const freshness =
     settings.freshWithinMs > 0
-      ? `, except those SendGrid recomputed in the last ${settings.freshWithinMs / 60_000} minutes`
+      ? `, except what SendGrid recomputed in the last ${settings.freshWithinMs / 60_000} minutes,`
       : ''
   core.info(
-    `${settings.dryRun ? 'Would refresh' : 'Refreshing'} ${given.length} segment(s)${freshness} at ${settings.baseUrl} (time zone ${settings.timeZone}): ${given.join(', ')}`
+    `${settings.dryRun ? 'Would refresh' : 'Refreshing'} ${what}${freshness} at ${settings.baseUrl} (time zone ${settings.timeZone}).`
   )
 }

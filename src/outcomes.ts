@@ -19,6 +19,8 @@ export interface SegmentResult {
   reason: string
   /** SendGrid was seen to finish recomputing after the refresh (only with `wait`). */
   recomputed: boolean
+  /** The Single Sends of this run that go to this segment. */
+  singleSendIds: string[]
   /** The annotation this result deserves; null for a clean success. */
   annotation: 'warning' | 'error' | null
   /** Quota and size as last read from SendGrid (null when not read). */
@@ -48,6 +50,7 @@ export function newResult(
     segmentName,
     jobId: null,
     recomputed: false,
+    singleSendIds: [],
     refreshesUsed: null,
     maxRefreshes: null,
     lastRefreshedAt: null,

@@ -2,7 +2,7 @@
 // account a day) is only spent when the refresh is needed and can succeed. It never makes a refresh
 // that would have worked fail, nor skips one on a guess: when the read fails, the refresh goes ahead.
 import * as core from '@actions/core'
-import { describeInstant } from './human-time.js'
+import { describeInstant, parseTime } from './human-time.js'
 import type { Settings } from './inputs.js'
 import {
   newResult,
@@ -190,9 +190,4 @@ export function quotaVerdict(
     message: `${segmentLabel(target.segmentId, target.segmentName)} was not refreshed: its refresh limit is used up (${reasons.join('; ')}). ${refreshLimitsSentence}. It can be refreshed again ${next}. No refresh request was sent, so no budget was spent.`
   })
   return withSnapshot(result, segment)
-}
-
-function parseTime(iso: string | null): number | null {
-  const time = iso ? Date.parse(iso) : NaN
-  return Number.isNaN(time) ? null : time
 }

@@ -1,8 +1,15 @@
 // Everything a person or a later step sees of a run: outputs, annotations and the job summary.
 import * as core from '@actions/core'
-import { describeInstant } from './human-time.js'
+import { describeInstant, parseTime } from './human-time.js'
 import type { Settings } from './inputs.js'
 import type { SegmentResult } from './outcomes.js'
+import type { ServedSingleSend } from './single-sends.js'
+
+/** What a run did: every segment's result, and the Single Sends it acted on. */
+export interface RunOutcome {
+  results: SegmentResult[]
+  singleSends: ServedSingleSend[]
+}
 
 /** The `results` output entry: snake_case, every key always present. */
 export function toResultEntry(result: SegmentResult): Record<string, unknown> {
@@ -18,12 +25,25 @@ export function toResultEntry(result: SegmentResult): Record<string, unknown> {
     last_refreshed_at: result.lastRefreshedAt,
     sample_updated_at: result.sampleUpdatedAt,
     contacts_count: result.contactsCount,
-    next_refresh_at: result.nextRefreshAt
+    next_refresh_at: result.nextRefreshAt,
+    single_send_ids: result.singleSendIds
+  }
+}
+
+/** The `single-sends` output entry. */
+export function toSingleSendEntry(singleSend: ServedSingleSend): Record<string, unknown> {
+  return {
+    id: singleSend.id,
+    name: singleSend.name,
+    status: singleSend.status,
+    send_at: singleSend.sendAt,
+    segment_ids: singleSend.segmentIds,
+    nothing_to_refresh: singleSend.nothingToRefresh
   }
 }
 
 /** Sets every output; called on every path, failures included, so later steps can rely on them. */
-export function setOutputs(results: SegmentResult[]): void {
+export function setOutputs({ results, singleSends }: RunOutcome): void {
   const refreshed = results.filter((r) => r.outcome === 'refreshed')
   const idsWith = (outcome: SegmentResult['outcome']): string[] =>
     results.filter((r) => r.outcome === outcome).map((r) => r.segmentId)
@@ -42,6 +62,7 @@ export function setOutputs(results: SegmentResult[]): void {
   core.setOutput('rate-limited', JSON.stringify(idsWith('rate_limited')))
   core.setOutput('failed', JSON.stringify(idsWith('failed')))
   core.setOutput('contacts-counts', JSON.stringify(contactsCounts))
+  core.setOutput('single-sends', JSON.stringify(singleSends.map(toSingleSendEntry)))
 }
 
 export function annotate(results: SegmentResult[]): void {
@@ -80,9 +101,7 @@ export function headline(results: SegmentResult[], timeZone: string, now: number
     const names = rs.map(nameOf)
     return names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}` : names[0]
   }
-  const ready = results.filter(
-    (r) => r.outcome === 'fresh' || (r.outcome === 'refreshed' && r.recomputed)
-  )
+  const ready = results.filter(isReady)
   const recomputing = results.filter((r) => r.outcome === 'refreshed' && !r.recomputed)
   const limited = results.filter((r) => r.outcome === 'rate_limited')
   const failed = results.filter((r) => r.outcome === 'failed')
@@ -113,20 +132,38 @@ export function headline(results: SegmentResult[], timeZone: string, now: number
   return sentences.join(' ')
 }
 
-/** Writes the job summary; a missing summary file is a warning, never a lost run. */
+/**
+ * Writes the job summary: the answer first, then the segments grouped under the campaigns they serve,
+ * then the IDs for those who need them. A missing summary file is a warning, never a lost run.
+ */
 export async function writeSummary(
-  results: SegmentResult[],
+  { results, singleSends }: RunOutcome,
   settings: Settings,
   now = Date.now()
 ): Promise<void> {
-  const header = (...cells: string[]) => cells.map((data) => ({ data, header: true }))
-  const rows = results.map((r) => [
-    escapeHtml(r.segmentName ?? r.segmentId),
-    outcomeLabel(r),
-    contactsCell(r),
-    r.refreshesUsed === null ? '—' : `${r.refreshesUsed} of ${r.maxRefreshes ?? '?'}`,
-    escapeHtml(r.reason)
-  ])
+  const summary = core.summary
+    .addHeading('SendGrid segment refresh', 2)
+    .addRaw(
+      `<p><strong>${escapeHtml(headline(results, settings.timeZone, now))}</strong></p>`,
+      true
+    )
+  const campaigns = singleSends.filter((s) => s.nothingToRefresh === null)
+  if (campaigns.length === 0) summary.addTable(segmentTable(results))
+  for (const campaign of campaigns) {
+    const audience = results.filter((r) => r.singleSendIds.includes(campaign.id))
+    summary
+      .addHeading(escapeHtml(campaignHeading(campaign, audience, settings.timeZone, now)), 3)
+      .addTable(segmentTable(audience))
+  }
+  const others = results.filter((r) => r.singleSendIds.length === 0)
+  if (campaigns.length > 0 && others.length > 0) {
+    summary.addHeading('Other segments', 3).addTable(segmentTable(others))
+  }
+  const idle = singleSends.filter((s) => s.nothingToRefresh !== null)
+  if (idle.length > 0) {
+    const items = idle.map((s) => `${escapeHtml(s.name)}: ${escapeHtml(s.nothingToRefresh ?? '')}`)
+    summary.addRaw(`<p>Nothing to refresh for ${items.join('; ')}.</p>`, true)
+  }
   const idRows = results.map((r) => [
     escapeHtml(r.segmentName ?? '—'),
     code(r.segmentId),
@@ -135,13 +172,7 @@ export async function writeSummary(
   ])
 
   try {
-    await core.summary
-      .addHeading('SendGrid segment refresh', 2)
-      .addRaw(
-        `<p><strong>${escapeHtml(headline(results, settings.timeZone, now))}</strong></p>`,
-        true
-      )
-      .addTable([header('Audience', 'Outcome', 'Contacts', 'Refreshes today', 'Why'), ...rows])
+    await summary
       .addRaw('<details><summary>Segment IDs and job IDs</summary>', true)
       .addTable([header('Name', 'Segment ID', 'Job ID', 'HTTP status'), ...idRows])
       .addRaw('</details>', true)
@@ -151,6 +182,44 @@ export async function writeSummary(
     summaryNotWritten(error)
   }
 }
+
+const header = (...cells: string[]) => cells.map((data) => ({ data, header: true }))
+
+function segmentTable(results: SegmentResult[]) {
+  return [
+    header('Audience', 'Outcome', 'Contacts', 'Refreshes today', 'Why'),
+    ...results.map((r) => [
+      escapeHtml(r.segmentName ?? r.segmentId),
+      outcomeLabel(r),
+      contactsCell(r),
+      r.refreshesUsed === null ? '—' : `${r.refreshesUsed} of ${r.maxRefreshes ?? '?'}`,
+      escapeHtml(r.reason)
+    ])
+  ]
+}
+
+/** "Black Friday, sends at 14:00 Europe/Berlin, in 1 h 20 min: audience ready". */
+export function campaignHeading(
+  campaign: ServedSingleSend,
+  audience: SegmentResult[],
+  timeZone: string,
+  now: number
+): string {
+  const sendAt = campaign.status === 'scheduled' ? parseTime(campaign.sendAt) : null
+  const when =
+    sendAt !== null
+      ? `sends ${describeInstant(sendAt, timeZone, now)}`
+      : campaign.status === 'draft'
+        ? 'a draft, not scheduled'
+        : campaign.status
+  const ready = audience.filter(isReady).length
+  const readiness =
+    ready === audience.length ? 'audience ready' : `${ready} of ${audience.length} segment(s) ready`
+  return `${campaign.name}, ${when}: ${readiness}`
+}
+
+const isReady = (r: SegmentResult): boolean =>
+  r.outcome === 'fresh' || (r.outcome === 'refreshed' && r.recomputed)
 
 export async function writeDryRunSummary(settings: Settings): Promise<void> {
   const rows = [

@@ -4,7 +4,7 @@ import * as core from '@actions/core'
 import { HttpClient } from '@actions/http-client'
 import type { IncomingHttpHeaders } from 'node:http'
 import packageJson from '../package.json' with { type: 'json' }
-import { isRecord, parseJson } from './error-body.js'
+import { describeErrorBody, isRecord, parseJson } from './error-body.js'
 import { backoffDelayMs, sleep } from './retry.js'
 
 export const userAgent = `refresh-segment-action/${packageJson.version}`
@@ -42,6 +42,19 @@ export const refreshPath = (segmentId: string): string =>
 export const segmentPath = (segmentId: string): string =>
   `/v3/marketing/segments/2.0/${encodeURIComponent(segmentId)}?contacts_sample=false`
 export const segmentsPath = '/v3/marketing/segments/2.0'
+export const singleSendsPath = '/v3/marketing/singlesends'
+export const singleSendSearchPath = '/v3/marketing/singlesends/search'
+export const singleSendPath = (id: string): string =>
+  `/v3/marketing/singlesends/${encodeURIComponent(id)}`
+
+/** Page size asked of paginated endpoints, and how many pages a run follows at most. */
+export const pageSize = 100
+export const maxPages = 50
+
+/** Every item of a paginated answer, or the answer that stopped the paging. */
+export type Pages =
+  | { kind: 'items'; items: unknown[]; pages: number; truncated: boolean }
+  | { kind: 'failed'; answer: ApiResult }
 
 export class SendGridClient {
   private readonly http: HttpClient
@@ -65,6 +78,53 @@ export class SendGridClient {
 
   listSegments(): Promise<ApiResult> {
     return this.send('GET', segmentsPath)
+  }
+
+  getSingleSend(id: string): Promise<ApiResult> {
+    return this.send('GET', singleSendPath(id))
+  }
+
+  /** Every Single Send of the account, all pages. */
+  listSingleSends(): Promise<Pages> {
+    return this.allPages('GET', singleSendsPath)
+  }
+
+  /** Single Sends matching SendGrid's search filters (e.g. `{"status": ["scheduled"]}`), all pages. */
+  searchSingleSends(filters: Record<string, unknown>): Promise<Pages> {
+    return this.allPages('POST', singleSendSearchPath, JSON.stringify(filters))
+  }
+
+  /**
+   * Follows `_metadata.next` to the last page. Only the page token is taken from it: the next page
+   * is asked of the configured host, so the key never goes to a host that an answer names. A token
+   * seen before, or more than `maxPages` pages, ends the paging.
+   */
+  private async allPages(method: 'GET' | 'POST', path: string, body?: string): Promise<Pages> {
+    const items: unknown[] = []
+    const seenTokens = new Set<string>()
+    let token: string | null = null
+    for (let page = 1; page <= maxPages; page++) {
+      const query = new URLSearchParams({ page_size: String(pageSize) })
+      if (token) query.set('page_token', token)
+      const answer = await this.send(method, `${path}?${query}`, body)
+      const parsed =
+        answer.kind === 'response' && answer.status === 200 ? pageIn(answer.body) : null
+      if (!parsed) return { kind: 'failed', answer }
+      items.push(...parsed.items)
+      token = parsed.nextToken
+      if (token === null) return { kind: 'items', items, pages: page, truncated: false }
+      if (seenTokens.has(token)) {
+        core.warning(
+          `SendGrid's answer to ${method} ${path} pointed back to a page already read; paging stopped after ${page} page(s).`
+        )
+        return { kind: 'items', items, pages: page, truncated: true }
+      }
+      seenTokens.add(token)
+    }
+    core.warning(
+      `${method} ${path} had more than ${maxPages} pages of ${pageSize}; only those were read.`
+    )
+    return { kind: 'items', items, pages: maxPages, truncated: true }
   }
 
   /** Closes every socket, including ones a timed-out request left open. */
@@ -213,4 +273,27 @@ function stringOrNull(value: unknown): string | null {
 
 function integerOrNull(value: unknown): number | null {
   return typeof value === 'number' && Number.isInteger(value) ? value : null
+}
+
+/** What went wrong with an answer, in a few words: "HTTP 500: SendGrid's message" or "timeout: ...". */
+export function describeFailure(answer: ApiResult): string {
+  if (answer.kind === 'no-response') return `${answer.reason}: ${answer.detail}`
+  const said = describeErrorBody(answer.body)
+  return `HTTP ${answer.status}${said ? `: ${said}` : ''}`
+}
+
+/** One page of a paginated answer: `result` items and the page token of `_metadata.next`. */
+export function pageIn(body: string): { items: unknown[]; nextToken: string | null } | null {
+  const value = parseJson(body)
+  if (!isRecord(value) || !Array.isArray(value.result)) return null
+  const metadata = isRecord(value._metadata) ? value._metadata : {}
+  let nextToken: string | null = null
+  if (typeof metadata.next === 'string' && metadata.next) {
+    try {
+      nextToken = new URL(metadata.next).searchParams.get('page_token') || null
+    } catch {
+      nextToken = null
+    }
+  }
+  return { items: value.result, nextToken }
 }

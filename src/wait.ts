@@ -5,13 +5,21 @@ import * as core from '@actions/core'
 import { segmentLabel, withSnapshot, type SegmentResult } from './outcomes.js'
 import type { Settings } from './inputs.js'
 import type { SentRefresh } from './refresh.js'
+import { describeInstant, parseTime } from './human-time.js'
 import { sleep } from './retry.js'
 import { segmentIn, type SegmentSnapshot, type SendGridClient } from './sendgrid-client.js'
+import type { SingleSend } from './single-sends.js'
 
+/**
+ * Polls until every accepted refresh has landed or `wait-timeout-seconds` runs out. A Single Send's
+ * send time is a deadline too: when one falls due while its segments are still recomputing, that is
+ * said at that moment.
+ */
 export async function waitForRefreshes(
   client: SendGridClient,
   settings: Settings,
-  sent: SentRefresh[]
+  sent: SentRefresh[],
+  singleSends: SingleSend[] = []
 ): Promise<SegmentResult[]> {
   const results = sent.map(({ result }) => result)
   const pending = new Map(
@@ -26,10 +34,14 @@ export async function waitForRefreshes(
     `Waiting up to ${seconds(settings.waitTimeoutMs)} for ${pending.size} segment(s) to finish refreshing...`
   )
 
+  const pendingIds = (): string[] => [...pending.values()].map((s) => s.result.segmentId)
+  const campaigns = dueCampaigns(singleSends, settings.timeZone)
+
   while (pending.size > 0 && Date.now() < deadline) {
     // A little jitter keeps many waiting workflows from polling in step.
     const pause = settings.waitIntervalMs * (1 + Math.random() * 0.1)
-    await sleep(Math.min(pause, Math.max(0, deadline - Date.now())))
+    const wakeAt = Math.min(Date.now() + pause, deadline, campaigns.nextDue(pendingIds()))
+    await sleep(Math.max(0, wakeAt - Date.now()))
     const polled = [...pending]
     const reads = await Promise.all(polled.map(([, s]) => client.getSegment(s.result.segmentId)))
     polled.forEach(([index, refresh], i) => {
@@ -59,6 +71,7 @@ export async function waitForRefreshes(
         core.info(`${label} has finished recomputing.`)
       }
     })
+    campaigns.warnIfDue(pendingIds(), (id) => labelOf(sent, id), Date.now())
     if (pending.size > 0) {
       core.info(
         `Still waiting for ${pending.size} segment(s) after ${seconds(Date.now() - started)}: ${[...pending.values()].map((s) => s.result.segmentId).join(', ')}`
@@ -76,6 +89,43 @@ export async function waitForRefreshes(
     }
   }
   return results
+}
+
+/** The scheduled Single Sends among `singleSends`, each warned about once when it falls due too early. */
+export function dueCampaigns(singleSends: SingleSend[], timeZone: string) {
+  const scheduled = singleSends.flatMap((s) => {
+    const sendAt = s.status === 'scheduled' ? parseTime(s.sendAt) : null
+    return sendAt === null ? [] : [{ singleSend: s, sendAt }]
+  })
+  const warned = new Set<string>()
+  const waitingFor = (c: (typeof scheduled)[number], pendingIds: string[]) =>
+    c.singleSend.segmentIds.filter((id) => pendingIds.includes(id))
+  return {
+    /** The next send time still to come of a campaign whose segments are pending (ms), or Infinity. */
+    nextDue(pendingIds: string[]): number {
+      return Math.min(
+        ...scheduled
+          .filter((c) => !warned.has(c.singleSend.id) && waitingFor(c, pendingIds).length > 0)
+          .map((c) => c.sendAt)
+      )
+    },
+    warnIfDue(pendingIds: string[], label: (segmentId: string) => string, now: number): void {
+      for (const c of scheduled) {
+        const recomputing = waitingFor(c, pendingIds)
+        if (c.sendAt > now || warned.has(c.singleSend.id) || recomputing.length === 0) continue
+        warned.add(c.singleSend.id)
+        core.warning(
+          `Single Send "${c.singleSend.name}" was due ${describeInstant(c.sendAt, timeZone, now)}, and ${recomputing.map(label).join(', ')} ${recomputing.length > 1 ? 'are' : 'is'} still recomputing: it may go out to the audience as it was before the refresh.`,
+          { title: 'Single Send due before its audience is fresh' }
+        )
+      }
+    }
+  }
+}
+
+function labelOf(sent: SentRefresh[], segmentId: string): string {
+  const result = sent.find((s) => s.result.segmentId === segmentId)?.result
+  return segmentLabel(segmentId, result?.segmentName ?? null)
 }
 
 /** The refresh has landed once SendGrid's timestamps show a recompute after it was sent. */

@@ -10,6 +10,11 @@ export const freePlanApiKey = 'SG.local-free-plan-key'
 const refreshPathPattern = /^\/v3\/marketing\/segments\/2\.0\/refresh\/([^/]+)$/
 const segmentPathPattern = /^\/v3\/marketing\/segments\/2\.0\/([^/]+)$/
 const listPath = '/v3/marketing/segments/2.0'
+const singleSendsPath = '/v3/marketing/singlesends'
+const singleSendSearchPath = '/v3/marketing/singlesends/search'
+const singleSendPathPattern = /^\/v3\/marketing\/singlesends\/([^/]+)$/
+/** Where SendGrid's `_metadata` links point: its own host, never the one the client asked. */
+const sendGridOrigin = 'https://api.sendgrid.com'
 const hourMs = 60 * 60 * 1000
 
 /**
@@ -26,6 +31,18 @@ const hourMs = 60 * 60 * 1000
  * @property {'VALID' | 'INVALID' | 'PENDING'} queryValidation
  * @property {string | undefined} errorMessage
  * @property {boolean} quotaFields whether reads carry refreshes_used, max_refreshes, last_refreshed_at
+ */
+
+/**
+ * @typedef {object} SimulatedSingleSend
+ * @property {string} id
+ * @property {string} name
+ * @property {'draft' | 'scheduled' | 'triggered'} status
+ * @property {number | null} sendAt (ms)
+ * @property {string[]} segmentIds
+ * @property {string[]} listIds
+ * @property {boolean} all
+ * @property {string[]} categories
  */
 
 /**
@@ -53,6 +70,9 @@ const hourMs = 60 * 60 * 1000
  * @param {number} [options.accountDailyLimit]
  * @param {boolean} [options.forbiddenBodies] answer 403 with SendGrid's documented JSON body instead of the spec's empty one
  * @param {number} [options.port] 0 (the default) picks a free port
+ * @param {Array<Partial<SimulatedSingleSend> & { id: string }>} [options.singleSends]
+ * @param {number} [options.maxPageSize] the most Single Sends one page holds (SendGrid: 100)
+ * @param {boolean} [options.loopingNext] every page's `next` names the second page again
  */
 export async function startSimulator(options = {}) {
   const now = options.now ?? (() => Date.now())
@@ -86,6 +106,23 @@ export async function startSimulator(options = {}) {
     return segment
   }
   for (const seed of options.segments ?? []) addSegment(seed)
+  /** @type {Map<string, SimulatedSingleSend>} */
+  const singleSends = new Map()
+  const addSingleSend = (/** @type {Partial<SimulatedSingleSend> & { id: string }} */ seed) => {
+    const singleSend = {
+      name: `Single Send ${seed.id.slice(0, 8)}`,
+      status: 'draft',
+      sendAt: null,
+      segmentIds: [],
+      listIds: [],
+      all: false,
+      categories: [],
+      ...seed
+    }
+    singleSends.set(seed.id, singleSend)
+    return singleSend
+  }
+  for (const seed of options.singleSends ?? []) addSingleSend(seed)
 
   /** Applies a refresh whose time has come, as SendGrid's background job would. */
   const settle = (/** @type {SimulatedSegment} */ segment) => {
@@ -161,6 +198,7 @@ export async function startSimulator(options = {}) {
         : send(res, 403, '')
     }
 
+    if (url.pathname.startsWith(singleSendsPath)) return singleSendRoute(method, url, body, res)
     const refreshMatch = refreshPathPattern.exec(url.pathname)
     if (method === 'POST' && refreshMatch)
       return refresh(decodeURIComponent(refreshMatch[1]), body, res)
@@ -180,6 +218,94 @@ export async function startSimulator(options = {}) {
     sendJson(res, 404, {
       errors: [{ field: null, message: `no route for ${method} ${url.pathname}` }]
     })
+  }
+
+  /**
+   * The Single Sends endpoints: list and search, paginated with an absolute `next` link on
+   * SendGrid's host, and get by ID.
+   * @param {string} method
+   * @param {URL} url
+   * @param {string} body
+   * @param {import('node:http').ServerResponse} res
+   */
+  function singleSendRoute(method, url, body, res) {
+    if (method === 'GET' && url.pathname === singleSendsPath) {
+      return sendPage(res, url, [...singleSends.values()])
+    }
+    if (method === 'POST' && url.pathname === singleSendSearchPath) {
+      let filters
+      try {
+        filters = body ? JSON.parse(body) : {}
+      } catch {
+        return sendJson(res, 400, { errors: [{ field: 'body', message: 'invalid JSON' }] })
+      }
+      const matching = [...singleSends.values()].filter(
+        (s) =>
+          (!filters.name || s.name.toLowerCase().includes(String(filters.name).toLowerCase())) &&
+          (!Array.isArray(filters.status) || filters.status.includes(s.status)) &&
+          (!Array.isArray(filters.categories) ||
+            filters.categories.some((/** @type {string} */ c) => s.categories.includes(c)))
+      )
+      return sendPage(res, url, matching)
+    }
+    const match = singleSendPathPattern.exec(url.pathname)
+    if (method === 'GET' && match) {
+      const singleSend = singleSends.get(decodeURIComponent(match[1]))
+      if (!singleSend) {
+        return sendJson(res, 404, {
+          errors: [{ field: 'id', message: 'resource not found', error_id: 'not_found' }]
+        })
+      }
+      return sendJson(res, 200, {
+        ...shortForm(singleSend),
+        send_to: {
+          list_ids: singleSend.listIds,
+          segment_ids: singleSend.segmentIds,
+          all: singleSend.all
+        }
+      })
+    }
+    sendJson(res, 404, {
+      errors: [{ field: 'path', message: `no route for ${method} ${url.pathname}` }]
+    })
+  }
+
+  /**
+   * @param {import('node:http').ServerResponse} res
+   * @param {URL} url
+   * @param {SimulatedSingleSend[]} all
+   */
+  function sendPage(res, url, all) {
+    const asked = Number(url.searchParams.get('page_size') ?? '100') || 100
+    const size = Math.min(asked, options.maxPageSize ?? 100)
+    const offset = Number(url.searchParams.get('page_token')?.replace(/^offset-/, '') ?? '0') || 0
+    const link = (/** @type {number} */ at) =>
+      `${sendGridOrigin}${url.pathname}?page_size=${size}&page_token=offset-${at}`
+    const nextOffset = options.loopingNext ? size : offset + size
+    sendJson(res, 200, {
+      result: all.slice(offset, offset + size).map(shortForm),
+      _metadata: {
+        self: link(offset),
+        ...(offset > 0 ? { prev: link(Math.max(0, offset - size)) } : {}),
+        ...(offset + size < all.length || options.loopingNext ? { next: link(nextOffset) } : {}),
+        count: all.length
+      }
+    })
+  }
+
+  /** @param {SimulatedSingleSend} singleSend */
+  function shortForm(singleSend) {
+    return {
+      id: singleSend.id,
+      name: singleSend.name,
+      abtest: null,
+      status: singleSend.status,
+      categories: singleSend.categories,
+      ...(singleSend.sendAt !== null ? { send_at: new Date(singleSend.sendAt).toISOString() } : {}),
+      is_abtest: false,
+      updated_at: '2026-11-01T10:00:00.000Z',
+      created_at: '2026-11-01T09:00:00.000Z'
+    }
   }
 
   /**
@@ -278,11 +404,16 @@ export async function startSimulator(options = {}) {
   return {
     url: `http://127.0.0.1:${address.port}`,
     segments,
+    singleSends,
     requests,
     addSegment,
-    /** Queues a fault for the next matching request: kind 'refresh', 'get' or 'list'. */
+    addSingleSend,
+    /**
+     * Queues a fault for the next matching request: kind 'refresh', 'get', 'list' (segments),
+     * 'singlesends' (list), 'singlesends-search' or 'singlesend' (get by ID).
+     */
     inject(
-      /** @type {'refresh' | 'get' | 'list'} */ kind,
+      /** @type {FaultKind} */ kind,
       /** @type {string} */ segmentId,
       /** @type {Fault[]} */ ...queued
     ) {
@@ -290,10 +421,7 @@ export async function startSimulator(options = {}) {
       faults.set(key, [...(faults.get(key) ?? []), ...queued])
     },
     /** Requests of one kind (and segment), in arrival order. */
-    requestsFor(
-      /** @type {'refresh' | 'get' | 'list'} */ kind,
-      /** @type {string} */ segmentId = ''
-    ) {
+    requestsFor(/** @type {FaultKind} */ kind, /** @type {string} */ segmentId = '') {
       return requests.filter((r) => faultKey(r.method, r.path) === `${kind}:${segmentId}`)
     },
     async close() {
@@ -303,11 +431,18 @@ export async function startSimulator(options = {}) {
   }
 }
 
+/** @typedef {'refresh' | 'get' | 'list' | 'singlesends' | 'singlesends-search' | 'singlesend'} FaultKind */
+
 /**
  * @param {string} method
  * @param {string} path
  */
 function faultKey(method, path) {
+  if (method === 'GET' && path === singleSendsPath) return 'singlesends:'
+  if (method === 'POST' && path === singleSendSearchPath) return 'singlesends-search:'
+  const singleSendMatch = singleSendPathPattern.exec(path)
+  if (method === 'GET' && singleSendMatch)
+    return `singlesend:${decodeURIComponent(singleSendMatch[1])}`
   const refreshMatch = refreshPathPattern.exec(path)
   if (method === 'POST' && refreshMatch) return `refresh:${decodeURIComponent(refreshMatch[1])}`
   if (method === 'GET' && path === listPath) return 'list:'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { closestNames, editDistance } from '../src/segment-names.js'
+import { closestNames, editDistance } from '../src/name-match.js'
 
 describe('editDistance', () => {
   it.each([

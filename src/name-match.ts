@@ -1,0 +1,42 @@
+// Exact name matching, and the closest names to suggest when a name matches nothing.
+
+/** The error for a name that matches nothing, with the closest existing names as suggestions. */
+export function unknownNameMessage(
+  input: string,
+  kind: string,
+  name: string,
+  existingNames: string[]
+): string {
+  const suggestions = closestNames(name, existingNames)
+  const hint =
+    suggestions.length > 0
+      ? ` Did you mean ${suggestions.map((s) => JSON.stringify(s)).join(' or ')}?`
+      : ` The account has ${existingNames.length} ${kind}(s), none with a similar name.`
+  return `Input '${input}': no ${kind} is named ${JSON.stringify(name)} (names must match exactly).${hint}`
+}
+
+/** Up to three existing names closest to `wanted`, ignoring case, by edit distance. */
+export function closestNames(wanted: string, existingNames: string[], limit = 3): string[] {
+  const target = wanted.toLowerCase()
+  const tolerance = Math.max(2, Math.floor(target.length / 3))
+  return existingNames
+    .map((name) => ({ name, distance: editDistance(target, name.toLowerCase()) }))
+    .filter(({ distance }) => distance <= tolerance)
+    .sort((a, b) => a.distance - b.distance || a.name.localeCompare(b.name))
+    .slice(0, limit)
+    .map(({ name }) => name)
+}
+
+/** Levenshtein distance: insertions, deletions and substitutions each cost 1. */
+export function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i)
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i]
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1)
+      current.push(Math.min(previous[j] + 1, current[j - 1] + 1, substitution))
+    }
+    previous = current
+  }
+  return previous[b.length]
+}

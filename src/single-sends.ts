@@ -1,0 +1,203 @@
+// Single Sends (campaigns) are why a segment gets refreshed: this finds the ones the user named, by
+// ID or by name, and the ones scheduled to go out soon, and reads which segments each sends to.
+// Everything here happens before any refresh: a campaign that cannot be found stops the run.
+import * as core from '@actions/core'
+import { isRecord, parseJson } from './error-body.js'
+import { describeInstant } from './human-time.js'
+import type { Settings } from './inputs.js'
+import { unknownNameMessage } from './name-match.js'
+import { describeFailure, type Pages, type SendGridClient } from './sendgrid-client.js'
+
+export interface SingleSend {
+  id: string
+  name: string
+  /** `draft`, `scheduled` or `triggered` (anything else is kept as SendGrid said it). */
+  status: string
+  /** When a scheduled one goes out (ISO 8601), as SendGrid gave it. */
+  sendAt: string | null
+  segmentIds: string[]
+  listIds: string[]
+  all: boolean
+}
+
+/** A Single Send this run acts on, and why it refreshes nothing, when it does not. */
+export interface ServedSingleSend extends SingleSend {
+  nothingToRefresh: string | null
+}
+
+/** Single Sends that could not be found or read; no segment is refreshed when this is thrown. */
+export class SingleSendsError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.join('\n'))
+    this.name = 'SingleSendsError'
+  }
+}
+
+/**
+ * The Single Sends given by `single-send-ids` and `single-send-names`, then those scheduled within
+ * `single-sends-within-minutes` (soonest first), each once, read in full.
+ */
+export async function findSingleSends(
+  client: SendGridClient,
+  settings: Pick<
+    Settings,
+    'singleSendIds' | 'singleSendNames' | 'singleSendsWithinMs' | 'timeZone'
+  >,
+  now: number
+): Promise<ServedSingleSend[]> {
+  const problems: string[] = []
+  const ids = [...settings.singleSendIds]
+  const add = (id: string): void => {
+    if (!ids.includes(id)) ids.push(id)
+  }
+
+  if (settings.singleSendNames.length > 0) {
+    const all = shortFormsIn(await client.listSingleSends(), 'resolve single-send-names')
+    for (const name of settings.singleSendNames) {
+      const match = all.find((s) => s.name === name)
+      if (match) add(match.id)
+      else
+        problems.push(
+          unknownNameMessage(
+            'single-send-names',
+            'Single Send',
+            name,
+            all.map((s) => s.name)
+          )
+        )
+    }
+  }
+
+  if (settings.singleSendsWithinMs > 0) {
+    const scheduled = shortFormsIn(
+      await client.searchSingleSends({ status: ['scheduled'] }),
+      'find the Single Sends scheduled soon'
+    )
+    const due = dueWithin(scheduled, now, settings.singleSendsWithinMs)
+    for (const gone of due.goingOut) {
+      core.notice(
+        `Single Send "${gone.name}" was due ${describeInstant(Date.parse(gone.sendAt!), settings.timeZone, now)} and is going out already; its segments are left alone.`,
+        { title: 'Single Send going out already' }
+      )
+    }
+    for (const soon of due.soon) add(soon.id)
+    if (due.soon.length === 0) {
+      core.notice(
+        `No Single Send is scheduled to go out in the next ${settings.singleSendsWithinMs / 60_000} minutes (single-sends-within-minutes).`,
+        { title: 'Nothing scheduled' }
+      )
+    }
+  }
+  if (problems.length > 0) throw new SingleSendsError(problems)
+
+  const reads = await Promise.all(ids.map((id) => client.getSingleSend(id)))
+  const found: ServedSingleSend[] = []
+  ids.forEach((id, index) => {
+    const answer = reads[index]
+    const singleSend =
+      answer.kind === 'response' && answer.status === 200 ? singleSendIn(answer.body) : null
+    if (singleSend) found.push(served(singleSend, settings.timeZone, now))
+    else if (answer.kind === 'response' && answer.status === 404) {
+      problems.push(
+        `Input 'single-send-ids': no Single Send has the ID ${id} in this account (reading it answered HTTP 404). Check the ID, the data-residency region and on-behalf-of.`
+      )
+    } else problems.push(`Could not read Single Send ${id} (${describeFailure(answer)}).`)
+  })
+  if (problems.length > 0) throw new SingleSendsError(problems)
+  return found
+}
+
+/**
+ * Scheduled Single Sends whose send time falls between now and `withinMs` from now, soonest first,
+ * and those whose send time passed within the same span before now (going out already).
+ */
+export function dueWithin(
+  singleSends: Array<Pick<SingleSend, 'id' | 'name' | 'status' | 'sendAt'>>,
+  now: number,
+  withinMs: number
+): { soon: typeof singleSends; goingOut: typeof singleSends } {
+  const timed = singleSends
+    .filter(
+      (s) => s.status === 'scheduled' && s.sendAt !== null && !Number.isNaN(Date.parse(s.sendAt))
+    )
+    .map((s) => ({ singleSend: s, at: Date.parse(s.sendAt!) }))
+    .sort((a, b) => a.at - b.at)
+  return {
+    soon: timed.filter(({ at }) => at >= now && at <= now + withinMs).map((t) => t.singleSend),
+    goingOut: timed.filter(({ at }) => at < now && at >= now - withinMs).map((t) => t.singleSend)
+  }
+}
+
+/** Says why a Single Send refreshes nothing, and notes a draft; logs both. */
+function served(singleSend: SingleSend, timeZone: string, now: number): ServedSingleSend {
+  const label = `Single Send "${singleSend.name}"`
+  let nothingToRefresh: string | null = null
+  if (singleSend.status === 'triggered') {
+    nothingToRefresh = 'it has gone out already (triggered)'
+  } else if (singleSend.all) {
+    nothingToRefresh = 'it goes to all contacts; only segments can be refreshed'
+  } else if (singleSend.segmentIds.length === 0) {
+    nothingToRefresh = 'it goes to lists only, which SendGrid does not recompute'
+  }
+  if (nothingToRefresh) {
+    core.notice(`${label} has nothing to refresh: ${nothingToRefresh}.`, {
+      title: 'Nothing to refresh'
+    })
+  } else if (singleSend.status === 'draft') {
+    core.info(
+      `${label} is a draft, not scheduled; its segments are refreshed because it was asked for.`
+    )
+  } else if (singleSend.sendAt) {
+    core.info(
+      `${label} goes out ${describeInstant(Date.parse(singleSend.sendAt), timeZone, now)} to ${singleSend.segmentIds.length} segment(s).`
+    )
+  }
+  return { ...singleSend, nothingToRefresh }
+}
+
+type ShortForm = Pick<SingleSend, 'id' | 'name' | 'status' | 'sendAt'>
+
+function shortFormsIn(pages: Pages, purpose: string): ShortForm[] {
+  if (pages.kind === 'failed') {
+    throw new SingleSendsError([
+      `Could not list the account's Single Sends to ${purpose} (${describeFailure(pages.answer)}).`
+    ])
+  }
+  return pages.items.flatMap((item) => {
+    const parsed = shortFormOf(item)
+    return parsed ? [parsed] : []
+  })
+}
+
+function shortFormOf(value: unknown): ShortForm | null {
+  if (!isRecord(value) || typeof value.id !== 'string' || typeof value.name !== 'string')
+    return null
+  return {
+    id: value.id.toLowerCase(),
+    name: value.name,
+    status: typeof value.status === 'string' ? value.status : 'unknown',
+    sendAt: typeof value.send_at === 'string' && value.send_at ? value.send_at : null
+  }
+}
+
+/** The full form of a Single Send from GET /v3/marketing/singlesends/{id}, read defensively. */
+export function singleSendIn(body: string): SingleSend | null {
+  const value = parseJson(body)
+  const short = shortFormOf(value)
+  if (!short || !isRecord(value)) return null
+  const sendTo = isRecord(value.send_to) ? value.send_to : {}
+  const ids = (list: unknown): string[] =>
+    Array.isArray(list)
+      ? [
+          ...new Set(
+            list.filter((id): id is string => typeof id === 'string').map((id) => id.toLowerCase())
+          )
+        ]
+      : []
+  return {
+    ...short,
+    segmentIds: ids(sendTo.segment_ids),
+    listIds: ids(sendTo.list_ids),
+    all: sendTo.all === true
+  }
+}
