@@ -114,8 +114,48 @@ describe('getSettings', () => {
     expect(settingsFor({ 'api-url': apiUrl, 'data-residency': 'eu' }).baseUrl).toBe(baseUrl)
   })
 
+  it('takes segments from Single Sends alone, by ID, by name or by send time', () => {
+    const other = '2688E03B-50AA-454A-97D1-E1530345A5ED'
+    expect(
+      settingsFor({
+        'segment-ids': '',
+        'single-send-ids': `${id}\n${other}, ${id}`,
+        'single-send-names': 'Black Friday, EU\n\nBlack Friday, EU',
+        'single-sends-within-minutes': '90'
+      })
+    ).toMatchObject({
+      segmentIds: [],
+      singleSendIds: [id, other.toLowerCase()],
+      singleSendNames: ['Black Friday, EU'],
+      singleSendsWithinMs: 5_400_000
+    })
+    expect(problemsFor({ 'segment-ids': '', 'single-sends-within-minutes': '0.5' })).toEqual([])
+    expect(problemsFor({ 'segment-ids': '', 'single-send-names': 'Newsletter' })).toEqual([])
+  })
+
+  it('asks for a source of segments, naming every input that can be one', () => {
+    expect(problemsFor({ 'segment-ids': '', 'single-sends-within-minutes': '0' })).toEqual([
+      `Input 'segment-ids' has an invalid value "": give at least one segment ID (or use segment-names, single-send-ids, single-send-names or single-sends-within-minutes)`
+    ])
+  })
+
   it.each([
     ['api-key', '', /'api-key'.*it is required/],
+    [
+      'single-send-ids',
+      'black-friday',
+      /'single-send-ids' has an invalid value "black-friday": each Single Send ID must be a 36-character UUID/
+    ],
+    [
+      'single-sends-within-minutes',
+      '-30',
+      /'single-sends-within-minutes' has an invalid value "-30": it must be a non-negative number/
+    ],
+    [
+      'single-sends-within-minutes',
+      '1 hour',
+      /'single-sends-within-minutes' has an invalid value "1 hour"/
+    ],
     ['segment-ids', '', /'segment-ids'.*at least one segment ID/],
     [
       'segment-ids',

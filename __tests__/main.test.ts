@@ -137,6 +137,164 @@ describe('run', () => {
     expect(summary).toContain('Times are in Asia/Tokyo.')
   })
 
+  it('serves Single Sends by ID, by name and by send time, grouped in the summary', async () => {
+    const at = (minutes: number) => Date.now() + minutes * 60_000
+    const campaign = (n: number) => `cafe0000-0000-4000-8000-00000000000${n}`
+    simulator.addSingleSend({
+      id: campaign(1),
+      name: 'Due now',
+      status: 'scheduled',
+      sendAt: Date.now() - 1,
+      segmentIds: [ids.a]
+    })
+    simulator.addSingleSend({ id: campaign(2), name: 'Draft', segmentIds: [ids.b] })
+    simulator.addSingleSend({
+      id: campaign(3),
+      name: 'Soon',
+      status: 'scheduled',
+      sendAt: at(10),
+      segmentIds: [ids.b]
+    })
+    simulator.addSingleSend({
+      id: campaign(4),
+      name: 'Everyone',
+      status: 'scheduled',
+      sendAt: at(20),
+      all: true
+    })
+    simulator.addSingleSend({
+      id: campaign(5),
+      name: 'Gone',
+      status: 'triggered',
+      segmentIds: [ids.a]
+    })
+    Object.assign(simulator.segments.get(ids.a)!, { refreshTimes: [], lastRefreshedAt: null })
+    const { exitCode, results, outputs, summary, annotations } = await runWith({
+      'single-send-ids': `${campaign(1)} ${campaign(5)}`,
+      'single-send-names': 'Draft',
+      'single-sends-within-minutes': '30',
+      'time-zone': 'Europe/Berlin',
+      wait: 'true',
+      'wait-interval-seconds': '0.05'
+    })
+    expect(exitCode).toBe(0)
+    expect(results.map((r) => [r.segment_id, r.single_send_ids])).toEqual([
+      [ids.a, [campaign(1)]],
+      [ids.b, [campaign(2), campaign(3)]]
+    ])
+    expect(JSON.parse(outputs['single-sends']).map((s: { name: string }) => s.name)).toEqual([
+      'Due now',
+      'Gone',
+      'Draft',
+      'Soon',
+      'Everyone'
+    ])
+    // "Due now" was given by ID, so it is served although its send time has just passed.
+    expect(annotations.map((a) => [a.level, a.message])).toEqual([
+      ['notice', 'Single Send "Gone" has nothing to refresh: it has gone out already (triggered).'],
+      [
+        'notice',
+        'Single Send "Everyone" has nothing to refresh: it goes to all contacts; only segments can be refreshed.'
+      ]
+    ])
+    expect(summary).toMatch(
+      /<h3>Soon, sends at \d\d:\d\d Europe\/Berlin, in (9|10) minutes: audience ready<\/h3>/
+    )
+    expect(summary).toContain('<h3>Draft, a draft, not scheduled: audience ready</h3>')
+    expect(summary).toContain(
+      'Nothing to refresh for Gone: it has gone out already (triggered); Everyone: it goes to all contacts'
+    )
+  })
+
+  it('warns when a Single Send falls due before its segments are recomputed', async () => {
+    await simulator.close()
+    simulator = await startSimulator({
+      refreshDelayMs: 400,
+      segments: [{ id: ids.a, name: 'Alpha' }],
+      singleSends: [
+        {
+          id: 'cafe0000-0000-4000-8000-000000000001',
+          name: 'Flash sale',
+          status: 'scheduled',
+          sendAt: Date.now() + 150,
+          segmentIds: [ids.a]
+        }
+      ]
+    })
+    const { exitCode, annotations } = await runWith({
+      'single-send-ids': 'cafe0000-0000-4000-8000-000000000001',
+      wait: 'true',
+      'wait-interval-seconds': '2'
+    })
+    expect(exitCode).toBe(0)
+    expect(annotations).toEqual([
+      expect.objectContaining({
+        level: 'warning',
+        message: expect.stringMatching(
+          /^Single Send "Flash sale" was due at .*, and Segment "Alpha" \(.*\) is still recomputing/
+        )
+      })
+    ])
+  })
+
+  it('tells apart unknown names and IDs, passed send times and an empty window', async () => {
+    simulator.addSingleSend({
+      id: 'cafe0000-0000-4000-8000-000000000001',
+      name: 'Spring launch',
+      status: 'scheduled',
+      sendAt: Date.now() - 60_000,
+      segmentIds: [ids.a]
+    })
+    const unknown = await runWith({
+      'single-send-names': 'Sprin launch',
+      'single-send-ids': 'cafe0000-0000-4000-8000-00000000dead'
+    })
+    expect(unknown.exitCode).toBe(1)
+    expect(unknown.annotations.map((a) => a.message)).toEqual([
+      `Input 'single-send-names': no Single Send is named "Sprin launch" (names must match exactly). Did you mean "Spring launch"?`,
+      "Input 'single-send-ids': no Single Send has the ID cafe0000-0000-4000-8000-00000000dead in this account (reading it answered HTTP 404). Check the ID, the data-residency region and on-behalf-of.",
+      'Some Single Sends could not be found or read; no segment was refreshed.'
+    ])
+    const passed = await runWith({ 'single-sends-within-minutes': '5' })
+    expect(passed.exitCode).toBe(0)
+    expect(passed.annotations.map((a) => a.message)).toEqual([
+      expect.stringMatching(
+        /^Single Send "Spring launch" was due at \d\d:\d\d UTC, 1 minute ago and is going out already; its segments are left alone\.$/
+      ),
+      'No Single Send is scheduled to go out in the next 5 minutes (single-sends-within-minutes).'
+    ])
+    const missing = await runWith({ 'single-send-ids': 'cafe0000-0000-4000-8000-00000000dead' })
+    expect(missing.annotations[0].message).toMatch(
+      /no Single Send has the ID .*dead in this account/
+    )
+    expect(
+      simulator.requests.filter((r) => r.method === 'POST' && r.path.includes('refresh'))
+    ).toEqual([])
+  })
+
+  it('refreshes nothing when a Single Send cannot be found or listed', async () => {
+    simulator.inject('singlesends', '', { status: 500 }, { status: 500 }, { status: 500 })
+    const unlisted = await runWith({
+      'segment-ids': ids.a,
+      'single-send-names': 'Anything',
+      'max-retries': '0'
+    })
+    expect(unlisted.exitCode).toBe(1)
+    expect(unlisted.annotations[0].message).toBe(
+      "Could not list the account's Single Sends to resolve single-send-names (HTTP 500)."
+    )
+    simulator.inject('singlesend', 'cafe0000-0000-4000-8000-000000000009', { drop: true })
+    const unread = await runWith({
+      'single-send-ids': 'cafe0000-0000-4000-8000-000000000009',
+      'max-retries': '0'
+    })
+    expect(unread.exitCode).toBe(1)
+    expect(unread.annotations[0].message).toMatch(
+      /^Could not read Single Send cafe0000-0000-4000-8000-000000000009 \(network: /
+    )
+    expect(simulator.requests.filter((r) => r.method === 'POST')).toHaveLength(0)
+  })
+
   it('reports every kind of failure and still sets the outputs', async () => {
     simulator.inject('refresh', ids.a, { status: 503, body: '<html><title>Down</title></html>' })
     simulator.inject('refresh', ids.b, { hang: true })
