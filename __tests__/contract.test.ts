@@ -6,8 +6,14 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
 import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
-import { dirname, join } from 'node:path'
-import { checkableSpecPath, startPrism, startRecorder, specPath } from './support/prism.js'
+import { basename, dirname, join } from 'node:path'
+import {
+  checkableSpecPath,
+  singleSendsSpecPath,
+  startPrism,
+  startRecorder,
+  specPath
+} from './support/prism.js'
 import { runAction } from './support/run-action.js'
 import { runtimes } from './support/runtimes.js'
 import { demoApiKey, freePlanApiKey, startSimulator } from './support/sendgrid-simulator.js'
@@ -40,20 +46,34 @@ function expectNoViolations(exchanges: Exchange[]): void {
 describe('the built action against the official OpenAPI file, through prism proxy --errors', () => {
   let simulator: Awaited<ReturnType<typeof startSimulator>>
   let prism: Awaited<ReturnType<typeof startPrism>>
+  let singleSendsPrism: Awaited<ReturnType<typeof startPrism>>
   let recorder: Awaited<ReturnType<typeof startRecorder>>
 
   beforeAll(async () => {
-    simulator = await startSimulator({ refreshDelayMs: 300, accountDailyLimit: 1000 })
-    prism = await startPrism(['proxy', '--errors', checkableSpecPath(), simulator.url])
-    // The list endpoint goes around Prism: its official 200 schema is wrong (it describes one flat
-    // segment, not SendGrid's {"results": [...]}). The test "flags the list schema" below shows it.
+    // Pages of two Single Sends, so paging is held to the contract too.
+    simulator = await startSimulator({
+      refreshDelayMs: 300,
+      accountDailyLimit: 1000,
+      maxPageSize: 2
+    })
+    ;[prism, singleSendsPrism] = await Promise.all([
+      startPrism(['proxy', '--errors', checkableSpecPath(), simulator.url]),
+      startPrism(['proxy', '--errors', singleSendsSpecPath, simulator.url])
+    ])
+    // Each endpoint goes through the Prism of its file. The segment list goes around Prism: its
+    // official 200 schema is wrong (it describes one flat segment, not SendGrid's
+    // {"results": [...]}). The test "flags the list schema" below shows it.
     recorder = await startRecorder(prism.url, (method, path) =>
-      method === 'GET' && path === '/v3/marketing/segments/2.0' ? simulator.url : prism.url
+      method === 'GET' && path === '/v3/marketing/segments/2.0'
+        ? simulator.url
+        : path.startsWith('/v3/marketing/singlesends')
+          ? singleSendsPrism.url
+          : prism.url
     )
   }, 90_000)
   afterAll(async () => {
     await recorder?.close()
-    await prism?.close()
+    await Promise.all([prism?.close(), singleSendsPrism?.close()])
     await simulator?.close()
   })
   beforeEach(() => {
@@ -61,6 +81,7 @@ describe('the built action against the official OpenAPI file, through prism prox
     simulator.segments.clear()
     simulator.addSegment({ id: ids.a, name: 'Contract A', contactsCount: 10 })
     simulator.addSegment({ id: ids.b, name: 'Contract, B', contactsCount: 20 })
+    simulator.singleSends.clear()
   })
 
   describe.each(runtimes)('on $name', ({ node }) => {
@@ -92,6 +113,70 @@ describe('the built action against the official OpenAPI file, through prism prox
           'POST /v3/marketing/segments/2.0/refresh/{id}'
         ])
       )
+    })
+
+    it('finds Single Sends by ID, by name and by send time, across pages, within the contract', async () => {
+      const soon = Date.now() + 10 * 60_000
+      const campaign = (n: number) => `c0ffee00-0000-4000-8000-00000000000${n}`
+      simulator.addSingleSend({ id: campaign(1), name: 'By ID', segmentIds: [ids.a] })
+      simulator.addSingleSend({ id: campaign(2), name: 'Lists only', listIds: [campaign(9)] })
+      simulator.addSingleSend({
+        id: campaign(3),
+        name: 'By name',
+        status: 'scheduled',
+        sendAt: soon + 60 * 60_000,
+        segmentIds: [ids.b]
+      })
+      simulator.addSingleSend({
+        id: campaign(4),
+        name: 'Due soon',
+        status: 'scheduled',
+        sendAt: soon,
+        segmentIds: [ids.a, ids.b]
+      })
+      simulator.addSingleSend({
+        id: campaign(6),
+        name: 'Next month',
+        status: 'scheduled',
+        sendAt: soon + 30 * 86_400_000,
+        segmentIds: [ids.a]
+      })
+      simulator.addSingleSend({
+        id: campaign(5),
+        name: 'Gone',
+        status: 'triggered',
+        sendAt: soon - 3_600_000,
+        segmentIds: [ids.a]
+      })
+      const { exitCode, outputs, stdout } = await run({
+        'single-send-ids': campaign(1),
+        'single-send-names': 'By name',
+        'single-sends-within-minutes': '30',
+        'max-retries': '0'
+      })
+      expectNoViolations(recorder.exchanges)
+      expect({ exitCode, stdout }).toMatchObject({ exitCode: 0 })
+      expect(JSON.parse(outputs.refreshed)).toEqual([ids.a, ids.b])
+      const paths = recorder.exchanges.map((e) => `${e.method} ${e.path}`)
+      expect(paths).toEqual(
+        expect.arrayContaining([
+          'GET /v3/marketing/singlesends?page_size=100',
+          'GET /v3/marketing/singlesends?page_size=100&page_token=offset-2',
+          'GET /v3/marketing/singlesends?page_size=100&page_token=offset-4',
+          'POST /v3/marketing/singlesends/search?page_size=100',
+          'POST /v3/marketing/singlesends/search?page_size=100&page_token=offset-2',
+          `GET /v3/marketing/singlesends/${campaign(1)}`,
+          `GET /v3/marketing/singlesends/${campaign(3)}`,
+          `GET /v3/marketing/singlesends/${campaign(4)}`
+        ])
+      )
+    })
+
+    it('gets a declared 404 for an unknown Single Send', async () => {
+      const { exitCode } = await run({ 'single-send-ids': 'c0ffee00-0000-4000-8000-00000000dead' })
+      expectNoViolations(recorder.exchanges)
+      expect(exitCode).toBe(1)
+      expect(recorder.exchanges.map((e) => e.status)).toEqual([404])
     })
 
     it('gets declared answers for a missing segment (404), a free plan (403), a limit (429) and a fault (500)', async () => {
@@ -218,13 +303,18 @@ describe('the built action against the official OpenAPI file, through prism prox
   })
 })
 
-describe('the vendored OpenAPI file', () => {
-  it('is the unmodified official copy its SOURCE.md names', () => {
-    const recorded = /SHA-256: `([0-9a-f]{64})`/.exec(
-      readFileSync(join(dirname(specPath), 'SOURCE.md'), 'utf8')
-    )?.[1]
-    expect(createHash('sha256').update(readFileSync(specPath)).digest('hex')).toBe(recorded)
-  })
+describe('the vendored OpenAPI files', () => {
+  it.each([[specPath], [singleSendsSpecPath]])(
+    '%s is the unmodified official copy SOURCE.md names',
+    (path) => {
+      const name = basename(path)
+      const recorded = new RegExp(`\\| \`${name}\` +\\|.*\\| \`([0-9a-f]{64})\` +\\|`).exec(
+        readFileSync(join(dirname(path), 'SOURCE.md'), 'utf8')
+      )?.[1]
+      expect(recorded).toMatch(/^[0-9a-f]{64}$/)
+      expect(createHash('sha256').update(readFileSync(path)).digest('hex')).toBe(recorded)
+    }
+  )
 })
 
 describe('the built action against prism mock (the official file alone)', () => {

@@ -9,6 +9,12 @@ import { projectRoot } from './run-action.js'
 import { machineNodePath } from './runtimes.js'
 
 export const specPath = join(projectRoot, '__tests__', 'contract', 'tsg_mc_segments_2.0_v3.json')
+export const singleSendsSpecPath = join(
+  projectRoot,
+  '__tests__',
+  'contract',
+  'tsg_mc_singlesends_v3.json'
+)
 /** The one pattern in the official file that Prism cannot compile (invalid escapes under the u flag). */
 export const uncompilableCityPattern = '^[a-zA-Z\\u0080-\\u024F\\s\\/\\-\\)\\(\\`\\.\\"\\\']+$'
 
