@@ -1,7 +1,7 @@
 // The story of one run: read the inputs, find the campaigns and the segments they go to, settle the
 // segments that are fresh or cannot be refreshed, refresh the rest within the account's daily budget, optionally wait for SendGrid to
 // recompute them, and report every result.
-import * as core from '@actions/core'
+import { log } from './log.js'
 import { withinRunBudget } from './budget.js'
 import { getSettings, InvalidInputsError, type Settings } from './inputs.js'
 import { preflight } from './preflight.js'
@@ -27,14 +27,14 @@ export async function run(): Promise<void> {
     logPlan(settings)
     if (settings.dryRun) {
       await writeDryRunSummary(settings)
-      core.info('Dry run: every input is valid; nothing was sent to SendGrid.')
+      log.info('Dry run: every input is valid; nothing was sent to SendGrid.')
       return
     }
     outcome = await refreshAll(settings)
     annotate(outcome.results)
     await writeSummary(outcome, settings)
     const failure = failureMessage(outcome.results, settings)
-    if (failure) core.setFailed(failure)
+    if (failure) log.fail(failure)
   } catch (error) {
     fail(error)
   } finally {
@@ -75,23 +75,23 @@ async function refreshAll(settings: Settings): Promise<RunOutcome> {
 function fail(error: unknown): void {
   if (error instanceof InvalidInputsError) {
     for (const problem of error.problems)
-      core.error(problem.toString(), { title: `Invalid input: ${problem.input}` })
-    core.setFailed(`${error.problems.length} input(s) are invalid; nothing was sent to SendGrid.`)
+      log.error(problem.toString(), { title: `Invalid input: ${problem.input}` })
+    log.fail(`${error.problems.length} input(s) are invalid; nothing was sent to SendGrid.`)
   } else if (error instanceof SegmentNamesError) {
-    for (const problem of error.problems) core.error(problem, { title: 'Unknown segment name' })
-    core.setFailed('Some segment names could not be resolved; no segment was refreshed.')
+    for (const problem of error.problems) log.error(problem, { title: 'Unknown segment name' })
+    log.fail('Some segment names could not be resolved; no segment was refreshed.')
   } else if (error instanceof SingleSendsError) {
-    for (const problem of error.problems) core.error(problem, { title: 'Single Send not found' })
-    core.setFailed('Some Single Sends could not be found or read; no segment was refreshed.')
+    for (const problem of error.problems) log.error(problem, { title: 'Single Send not found' })
+    log.fail('Some Single Sends could not be found or read; no segment was refreshed.')
   } else {
-    if (error instanceof Error && error.stack) core.debug(error.stack)
-    core.setFailed(`Unexpected error: ${error instanceof Error ? error.message : String(error)}`)
+    if (error instanceof Error && error.stack) log.debug(error.stack)
+    log.fail(`Unexpected error: ${error instanceof Error ? error.message : String(error)}`)
   }
 }
 
 function logPlan(settings: Settings): void {
   for (const id of settings.duplicateSegmentIds) {
-    core.info(`Segment ${id} was given more than once in segment-ids; it is refreshed once.`)
+    log.info(`Segment ${id} was given more than once in segment-ids; it is refreshed once.`)
   }
   const segments = [
     ...settings.segmentIds,
@@ -112,7 +112,7 @@ function logPlan(settings: Settings): void {
     settings.freshWithinMs > 0
       ? `, except what SendGrid recomputed in the last ${settings.freshWithinMs / 60_000} minutes,`
       : ''
-  core.info(
+  log.info(
     `${settings.dryRun ? 'Would refresh' : 'Refreshing'} ${what}${freshness} at ${settings.baseUrl} (time zone ${settings.timeZone}).`
   )
 }

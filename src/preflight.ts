@@ -1,7 +1,7 @@
 // Reads each segment before refreshing it, so the scarce refresh budget (2 per segment and 10 per
 // account a day) is only spent when the refresh is needed and can succeed. It never makes a refresh
 // that would have worked fail, nor skips one on a guess: when the read fails, the refresh goes ahead.
-import * as core from '@actions/core'
+import { log } from './log.js'
 import { describeInstant, parseTime } from './human-time.js'
 import type { Settings } from './inputs.js'
 import {
@@ -84,7 +84,7 @@ export async function preflight(
       : settings.freshWithinMs > 0
         ? 'The freshness check was skipped'
         : 'The pre-refresh read was skipped'
-    core.notice(
+    log.notice(
       `${what} for some segments, which are refreshed anyway: ${[...skipReasons].join('; ')}.`,
       { title: 'Pre-flight skipped' }
     )

@@ -1,5 +1,6 @@
 // Everything a person or a later step sees of a run: outputs, annotations and the job summary.
 import * as core from '@actions/core'
+import { log } from './log.js'
 import { describeInstant, parseTime } from './human-time.js'
 import type { Settings } from './inputs.js'
 import type { SegmentResult } from './outcomes.js'
@@ -68,9 +69,9 @@ export function setOutputs({ results, singleSends }: RunOutcome): void {
 export function annotate(results: SegmentResult[]): void {
   for (const result of results) {
     const title = `Segment ${result.segmentName ?? result.segmentId}: ${result.outcome.replace('_', ' ')}`
-    if (result.annotation === 'error') core.error(result.message, { title })
-    else if (result.annotation === 'warning') core.warning(result.message, { title })
-    else core.info(result.message)
+    if (result.annotation === 'error') log.error(result.message, { title })
+    else if (result.annotation === 'warning') log.warning(result.message, { title })
+    else log.info(result.message)
   }
 }
 
@@ -249,7 +250,7 @@ export async function writeDryRunSummary(settings: Settings): Promise<void> {
 function summaryNotWritten(error: unknown): void {
   // Drop what was not written, or the next write would repeat it.
   core.summary.emptyBuffer()
-  core.warning(
+  log.warning(
     `Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`
   )
 }

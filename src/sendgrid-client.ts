@@ -1,6 +1,6 @@
 // The SendGrid HTTP client: one place that knows hosts, headers, timeouts and which failures are
 // worth retrying. It never throws for an HTTP status; callers decide what a status means.
-import * as core from '@actions/core'
+import { log } from './log.js'
 import { HttpClient } from '@actions/http-client'
 import type { IncomingHttpHeaders } from 'node:http'
 import packageJson from '../package.json' with { type: 'json' }
@@ -114,14 +114,14 @@ export class SendGridClient {
       token = parsed.nextToken
       if (token === null) return { kind: 'items', items, pages: page, truncated: false }
       if (seenTokens.has(token)) {
-        core.warning(
+        log.warning(
           `SendGrid's answer to ${method} ${path} pointed back to a page already read; paging stopped after ${page} page(s).`
         )
         return { kind: 'items', items, pages: page, truncated: true }
       }
       seenTokens.add(token)
     }
-    core.warning(
+    log.warning(
       `${method} ${path} had more than ${maxPages} pages of ${pageSize}; only those were read.`
     )
     return { kind: 'items', items, pages: maxPages, truncated: true }
@@ -141,10 +141,10 @@ export class SendGridClient {
       const took = `${Date.now() - started} ms`
       const facts = { attempts: attempt, lostEarlierAttempt }
       if (result.kind === 'response') {
-        core.debug(`${method} ${path} -> HTTP ${result.status} (${took}, attempt ${attempt})`)
+        log.debug(`${method} ${path} -> HTTP ${result.status} (${took}, attempt ${attempt})`)
         if (result.status < 500 || attempt > this.options.maxRetries) return { ...result, ...facts }
       } else {
-        core.debug(
+        log.debug(
           `${method} ${path} -> ${result.reason}: ${result.detail} (${took}, attempt ${attempt})`
         )
         if (attempt > this.options.maxRetries) return { ...result, ...facts }
@@ -157,7 +157,7 @@ export class SendGridClient {
           : result.reason === 'timeout'
             ? 'no answer in time'
             : `a network error (${result.detail})`
-      core.info(
+      log.info(
         `${method} ${path} got ${what}; retry ${attempt} of ${this.options.maxRetries} in ${delay} ms`
       )
       await sleep(delay)

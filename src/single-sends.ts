@@ -1,7 +1,7 @@
 // Single Sends (campaigns) are why a segment gets refreshed: this finds the ones the user named, by
 // ID or by name, and the ones scheduled to go out soon, and reads which segments each sends to.
 // Everything here happens before any refresh: a campaign that cannot be found stops the run.
-import * as core from '@actions/core'
+import { log } from './log.js'
 import { isRecord, parseJson } from './error-body.js'
 import { describeInstant } from './human-time.js'
 import type { Settings } from './inputs.js'
@@ -75,14 +75,14 @@ export async function findSingleSends(
     )
     const due = dueWithin(scheduled, now, settings.singleSendsWithinMs)
     for (const gone of due.goingOut.filter((s) => !ids.includes(s.id))) {
-      core.notice(
+      log.notice(
         `Single Send "${gone.name}" was due ${describeInstant(Date.parse(gone.sendAt!), settings.timeZone, now)} and is going out already; its segments are left alone.`,
         { title: 'Single Send going out already' }
       )
     }
     for (const soon of due.soon) add(soon.id)
     if (due.soon.length === 0) {
-      core.notice(
+      log.notice(
         `No Single Send is scheduled to go out in the next ${settings.singleSendsWithinMs / 60_000} minutes (single-sends-within-minutes).`,
         { title: 'Nothing scheduled' }
       )
@@ -139,15 +139,15 @@ function served(singleSend: SingleSend, timeZone: string, now: number): ServedSi
     nothingToRefresh = 'it goes to lists only, which SendGrid does not recompute'
   }
   if (nothingToRefresh) {
-    core.notice(`${label} has nothing to refresh: ${nothingToRefresh}.`, {
+    log.notice(`${label} has nothing to refresh: ${nothingToRefresh}.`, {
       title: 'Nothing to refresh'
     })
   } else if (singleSend.status === 'draft') {
-    core.info(
+    log.info(
       `${label} is a draft, not scheduled; its segments are refreshed because it was asked for.`
     )
   } else if (singleSend.sendAt) {
-    core.info(
+    log.info(
       `${label} goes out ${describeInstant(Date.parse(singleSend.sendAt), timeZone, now)} to ${singleSend.segmentIds.length} segment(s).`
     )
   }

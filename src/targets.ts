@@ -1,6 +1,6 @@
 // What a run is to refresh: every segment once, from wherever it was named, in the order in which
 // the scarce refresh budget is spent on them.
-import * as core from '@actions/core'
+import { log } from './log.js'
 import { parseTime } from './human-time.js'
 import type { Settings } from './inputs.js'
 import { findSegmentsByName } from './segment-names.js'
@@ -41,7 +41,7 @@ export async function resolveTargets(
         continue
       }
       if (existing.segmentName === null) {
-        core.info(
+        log.info(
           `Segment "${name}" (${id}) was given both by ID and by name; it is refreshed once.`
         )
       }

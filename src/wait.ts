@@ -1,7 +1,7 @@
 // Holds the run until SendGrid has actually recomputed each refreshed segment. SendGrid exposes no
 // job status, so a segment is done when its last_refreshed_at reaches the moment the refresh was
 // sent (or, without that field, when sample_updated_at moves).
-import * as core from '@actions/core'
+import { log } from './log.js'
 import { segmentLabel, withSnapshot, type SegmentResult } from './outcomes.js'
 import type { Settings } from './inputs.js'
 import type { SentRefresh } from './refresh.js'
@@ -30,7 +30,7 @@ export async function waitForRefreshes(
   const started = Date.now()
   const deadline = started + settings.waitTimeoutMs
   const seconds = (ms: number): string => `${Math.round(ms / 1000)} s`
-  core.info(
+  log.info(
     `Waiting up to ${seconds(settings.waitTimeoutMs)} for ${pending.size} segment(s) to finish refreshing...`
   )
 
@@ -62,18 +62,18 @@ export async function waitForRefreshes(
       const now = segmentIn(answer)
       if (!now) {
         const why = answer.kind === 'response' ? `HTTP ${answer.status}` : answer.reason
-        core.info(`Could not read ${label} (${why}); still waiting.`)
+        log.info(`Could not read ${label} (${why}); still waiting.`)
         return
       }
       if (hasLanded(now, refresh)) {
         pending.delete(index)
         results[index] = finished(withSnapshot(result, now), refresh.before, Date.now() - started)
-        core.info(`${label} has finished recomputing.`)
+        log.info(`${label} has finished recomputing.`)
       }
     })
     campaigns.warnIfDue(pendingIds(), (id) => labelOf(sent, id), Date.now())
     if (pending.size > 0) {
-      core.info(
+      log.info(
         `Still waiting for ${pending.size} segment(s) after ${seconds(Date.now() - started)}: ${[...pending.values()].map((s) => s.result.segmentId).join(', ')}`
       )
     }
@@ -114,7 +114,7 @@ export function dueCampaigns(singleSends: SingleSend[], timeZone: string) {
         const recomputing = waitingFor(c, pendingIds)
         if (c.sendAt > now || warned.has(c.singleSend.id) || recomputing.length === 0) continue
         warned.add(c.singleSend.id)
-        core.warning(
+        log.warning(
           `Single Send "${c.singleSend.name}" was due ${describeInstant(c.sendAt, timeZone, now)}, and ${recomputing.map(label).join(', ')} ${recomputing.length > 1 ? 'are' : 'is'} still recomputing: it may go out to the audience as it was before the refresh.`,
           { title: 'Single Send due before its audience is fresh' }
         )
