@@ -69,4 +69,35 @@ describe.each(runtimes)('outside text in the log, built action on $name', ({ nod
     )
     expect(vip.segment_name).toBe('VIP\n::error::pwned by a segment name')
   })
+
+  it('cuts off an answer over 1 MiB without waiting for the rest, and goes on with the others', async () => {
+    simulator = await startSimulator({
+      segments: [
+        { id: ids.vip, name: 'VIP' },
+        { id: ids.spring, name: 'Spring' }
+      ]
+    })
+    // Bad gateways that send HTML and never finish.
+    simulator.inject('refresh', ids.vip, { status: 502, oversized: 3 * 1024 * 1024, endless: true })
+    simulator.inject('get', ids.spring, { status: 200, oversized: 2 * 1024 * 1024, endless: true })
+    const { exitCode, outputs, stdout } = await runAction(
+      {
+        'api-key': demoApiKey,
+        'api-url': simulator.url,
+        'segment-ids': `${ids.vip} ${ids.spring}`,
+        'timeout-seconds': '20',
+        'max-retries': '0'
+      },
+      { node, timeoutMs: 30_000 }
+    )
+    expect(exitCode).toBe(1)
+    const [vip, spring] = JSON.parse(outputs.results)
+    expect(vip).toMatchObject({ outcome: 'failed', http_status: 502 })
+    expect(vip.message).toContain('The answer was larger than 1 MiB and was cut off there')
+    expect(vip.message).not.toContain('did not answer in time')
+    expect(spring).toMatchObject({ outcome: 'refreshed' })
+    expect(stdout).toContain(
+      'the answer to reading the segment was larger than 1 MiB and was cut off there'
+    )
+  }, 40_000)
 })

@@ -3,7 +3,7 @@ import type { RateLimitPolicy } from './inputs.js'
 import { describeErrorBody, isRecord, parseJson } from './error-body.js'
 import { describeInstant } from './human-time.js'
 import { isoSeconds } from './refresh-times.js'
-import type { ApiResult, SegmentSnapshot } from './sendgrid-client.js'
+import { tooLargeWords, type ApiResult, type SegmentSnapshot } from './sendgrid-client.js'
 
 export type Outcome = 'refreshed' | 'fresh' | 'rate_limited' | 'failed'
 
@@ -80,6 +80,15 @@ export function classifyRefresh(result: ApiResult, context: ClassifyContext): Se
     ? ' An earlier attempt timed out or lost its connection, so SendGrid may already have accepted that refresh.'
     : ''
 
+  if (result.kind === 'no-response' && result.reason === 'certificate') {
+    return newResult(segmentId, segmentName, {
+      outcome: 'failed',
+      httpStatus: null,
+      annotation: 'error',
+      reason: `the TLS certificate of ${context.host} is not trusted`,
+      message: `${label} was not refreshed: ${result.detail}.`
+    })
+  }
   if (result.kind === 'no-response') {
     const tries = result.attempts === 1 ? '1 attempt' : `${result.attempts} attempts`
     const cause =
@@ -100,7 +109,11 @@ export function classifyRefresh(result: ApiResult, context: ClassifyContext): Se
 
   const status = result.status
   const said = describeErrorBody(result.body)
-  const saidSuffix = said ? ` SendGrid said: ${said}` : ''
+  const saidSuffix = result.tooLarge
+    ? ` The answer was ${tooLargeWords}.`
+    : said
+      ? ` SendGrid said: ${said}`
+      : ''
 
   if (status === 202 || (status >= 200 && status < 300)) {
     const jobId = readJobId(result.body)

@@ -15,6 +15,7 @@ import { isoSeconds, nextHourlyRefresh, nextMidnight } from './refresh-times.js'
 import type { Target } from './targets.js'
 import {
   segmentIn,
+  tooLargeWords,
   type ApiResult,
   type SegmentSnapshot,
   type SendGridClient
@@ -98,6 +99,7 @@ function skipReason(answer: ApiResult): string {
   if (answer.status === 401 || answer.status === 403) {
     return `this API key may not read segments (HTTP ${answer.status})`
   }
+  if (answer.tooLarge) return `the answer to reading the segment was ${tooLargeWords}`
   if (answer.status === 200) return 'SendGrid answered the read with a body that is not a segment'
   return `reading the segment failed (HTTP ${answer.status})`
 }

@@ -24,18 +24,37 @@ interface AttemptFacts {
   lostEarlierAttempt: boolean
 }
 
-export type ApiResult =
-  | ({
+type SingleAttempt =
+  | {
       kind: 'response'
       status: number
       headers: IncomingHttpHeaders
       body: string
-    } & AttemptFacts)
-  | ({ kind: 'no-response'; reason: 'timeout' | 'network'; detail: string } & AttemptFacts)
+      /** The answer was longer than `maxAnswerBytes`: reading stopped there and `body` is empty. */
+      tooLarge?: boolean
+    }
+  | { kind: 'no-response'; reason: 'timeout' | 'network' | 'certificate'; detail: string }
 
-type SingleAttempt =
-  | { kind: 'response'; status: number; headers: IncomingHttpHeaders; body: string }
-  | { kind: 'no-response'; reason: 'timeout' | 'network'; detail: string }
+export type ApiResult = SingleAttempt & AttemptFacts
+
+/** No answer of SendGrid's comes near this; a proxy's error page or a broken gateway may. */
+export const maxAnswerBytes = 1024 * 1024
+
+/** Node's codes for a certificate the runner does not trust; retrying cannot help. */
+const certificateErrors = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+  'CERT_REVOKED',
+  'CERT_SIGNATURE_FAILURE',
+  'ERR_TLS_CERT_ALTNAME_INVALID'
+])
 
 export const refreshPath = (segmentId: string): string =>
   `/v3/marketing/segments/2.0/refresh/${encodeURIComponent(segmentId)}`
@@ -61,9 +80,11 @@ export class SendGridClient {
 
   constructor(private readonly options: ClientOptions) {
     // Redirects are refused: the key must only ever go to the host the user chose.
+    // Connections are kept alive and reused across the reads, refreshes and polls of a run.
     this.http = new HttpClient(userAgent, [], {
       allowRedirects: false,
       allowRetries: false,
+      keepAlive: true,
       socketTimeout: options.timeoutMs
     })
   }
@@ -132,7 +153,10 @@ export class SendGridClient {
     this.http.dispose()
   }
 
-  /** Sends with retries after 5xx, timeouts and network errors; 4xx (429 above all) is final. */
+  /**
+   * Sends with retries after 5xx, timeouts and network errors; 4xx (429 above all) and certificate
+   * errors are final.
+   */
   private async send(method: 'GET' | 'POST', path: string, body?: string): Promise<ApiResult> {
     let lostEarlierAttempt = false
     for (let attempt = 1; ; attempt++) {
@@ -147,7 +171,8 @@ export class SendGridClient {
         log.debug(
           `${method} ${path} -> ${result.reason}: ${result.detail} (${took}, attempt ${attempt})`
         )
-        if (attempt > this.options.maxRetries) return { ...result, ...facts }
+        if (attempt > this.options.maxRetries || result.reason === 'certificate')
+          return { ...result, ...facts }
         lostEarlierAttempt = true
       }
       const delay = backoffDelayMs(attempt)
@@ -185,16 +210,17 @@ export class SendGridClient {
           body ?? null,
           headers
         )
-        const text = await response.readBody()
+        const { text, tooLarge } = await readAtMost(response.message, maxAnswerBytes)
         return {
           kind: 'response',
           status: response.message.statusCode ?? 0,
           headers: response.message.headers,
           // A proxy or an error page could echo the request; the key must not travel further.
-          body: text.split(this.options.apiKey).join('***')
+          body: tooLarge ? '' : text.split(this.options.apiKey).join('***'),
+          ...(tooLarge ? { tooLarge } : {})
         }
       } catch (error) {
-        return describeNetworkError(error, this.options.timeoutMs)
+        return describeNetworkError(error, this.options.timeoutMs, this.options.baseUrl)
       }
     })()
     try {
@@ -213,12 +239,38 @@ function timedOut(timeoutMs: number): SingleAttempt {
   }
 }
 
-function describeNetworkError(error: unknown, timeoutMs: number): SingleAttempt {
+function describeNetworkError(error: unknown, timeoutMs: number, baseUrl: string): SingleAttempt {
   const message = error instanceof Error ? error.message : String(error)
   if (/^Request timeout/.test(message)) return timedOut(timeoutMs)
   const code = (error as NodeJS.ErrnoException | undefined)?.code
   const detail = code && !message.includes(code) ? `${code}: ${message}` : message
+  if (code && certificateErrors.has(code)) {
+    const host = new URL(baseUrl).host
+    return {
+      kind: 'no-response',
+      reason: 'certificate',
+      detail: `the TLS certificate of ${host} is not trusted (${detail}). If a proxy or firewall re-signs HTTPS traffic with a private certificate authority, trust that CA by setting NODE_EXTRA_CA_CERTS to its PEM file in the step's env; otherwise check api-url`
+    }
+  }
   return { kind: 'no-response', reason: 'network', detail }
+}
+
+/** Reads a body up to `limit` bytes; past that it stops reading and closes the connection. */
+async function readAtMost(
+  message: AsyncIterable<Buffer> & { destroy(): void },
+  limit: number
+): Promise<{ text: string; tooLarge: boolean }> {
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of message) {
+    size += chunk.length
+    if (size > limit) {
+      message.destroy()
+      return { text: '', tooLarge: true }
+    }
+    chunks.push(chunk)
+  }
+  return { text: Buffer.concat(chunks).toString('utf8'), tooLarge: false }
 }
 
 /** What the action uses of a segment read; every field is optional in SendGrid's schema. */
@@ -278,9 +330,12 @@ function integerOrNull(value: unknown): number | null {
 /** What went wrong with an answer, in a few words: "HTTP 500: SendGrid's message" or "timeout: ...". */
 export function describeFailure(answer: ApiResult): string {
   if (answer.kind === 'no-response') return `${answer.reason}: ${answer.detail}`
+  if (answer.tooLarge) return `HTTP ${answer.status}; the answer was ${tooLargeWords}`
   const said = describeErrorBody(answer.body)
   return `HTTP ${answer.status}${said ? `: ${said}` : ''}`
 }
+
+export const tooLargeWords = `larger than ${maxAnswerBytes / 1024 / 1024} MiB and was cut off there (SendGrid's answers are far smaller: a proxy or gateway in between may have answered)`
 
 /** One page of a paginated answer: `result` items and the page token of `_metadata.next`. */
 export function pageIn(body: string): { items: unknown[]; nextToken: string | null } | null {

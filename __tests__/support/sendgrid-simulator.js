@@ -3,6 +3,7 @@
 // OpenAPI file so it cannot drift from what SendGrid declares.
 import { randomUUID } from 'node:crypto'
 import { createServer } from 'node:http'
+import { createServer as createTlsServer } from 'node:https'
 
 export const demoApiKey = 'SG.local-demo-key'
 export const freePlanApiKey = 'SG.local-free-plan-key'
@@ -47,7 +48,9 @@ const hourMs = 60 * 60 * 1000
 
 /**
  * @typedef {{ status: number, body?: string, headers?: Record<string, string> }
- *   | { hang: true } | { drop: true } | { delayMs: number }} Fault
+ *   | { hang: true } | { drop: true } | { delayMs: number }
+ *   | { oversized: number, status: number, endless?: boolean }} Fault
+ * `oversized` sends that many bytes of an HTML page; `endless` then never ends the answer.
  */
 
 /**
@@ -73,6 +76,7 @@ const hourMs = 60 * 60 * 1000
  * @param {Array<Partial<SimulatedSingleSend> & { id: string }>} [options.singleSends]
  * @param {number} [options.maxPageSize] the most Single Sends one page holds (SendGrid: 100)
  * @param {boolean} [options.loopingNext] every page's `next` names the second page again
+ * @param {{ key: string, cert: string }} [options.tls] serve HTTPS with this key and certificate
  */
 export async function startSimulator(options = {}) {
   const now = options.now ?? (() => Date.now())
@@ -134,7 +138,8 @@ export async function startSimulator(options = {}) {
     }
   }
 
-  const server = createServer((req, res) => {
+  /** @type {import('node:http').RequestListener} */
+  const handle = (req, res) => {
     let body = ''
     req.setEncoding('utf8')
     req.on('data', (chunk) => (body += chunk))
@@ -151,6 +156,7 @@ export async function startSimulator(options = {}) {
       const fault = takeFault(faults, req.method ?? '', url.pathname)
       if (fault && 'hang' in fault) return // never answer; the client must give up
       if (fault && 'drop' in fault) return void req.socket.destroy()
+      if (fault && 'oversized' in fault) return sendOversized(res, fault)
       const answer = () => {
         if (fault && 'status' in fault) {
           return send(res, fault.status, fault.body ?? '', fault.headers ?? {})
@@ -162,11 +168,16 @@ export async function startSimulator(options = {}) {
       if (delay > 0) setTimeout(answer, delay)
       else answer()
     })
-  })
+  }
+  const server = options.tls ? createTlsServer(options.tls, handle) : createServer(handle)
+  /** Connections opened to the simulator, and TLS handshakes the client refused. */
+  const counts = { connections: 0, refusedHandshakes: 0 }
   server.on('connection', (socket) => {
+    counts.connections++
     sockets.add(socket)
     socket.on('close', () => sockets.delete(socket))
   })
+  server.on('tlsClientError', () => counts.refusedHandshakes++)
 
   /**
    * @param {string} method
@@ -402,7 +413,10 @@ export async function startSimulator(options = {}) {
   const address = /** @type {import('node:net').AddressInfo} */ (server.address())
 
   return {
-    url: `http://127.0.0.1:${address.port}`,
+    url: `${options.tls ? 'https' : 'http'}://${options.tls ? 'localhost' : '127.0.0.1'}:${address.port}`,
+    /** The same server by IP address (for HTTPS: a name the certificate may not cover). */
+    ipUrl: `${options.tls ? 'https' : 'http'}://127.0.0.1:${address.port}`,
+    counts,
     segments,
     singleSends,
     requests,
@@ -458,6 +472,17 @@ function faultKey(method, path) {
  */
 function takeFault(faults, method, path) {
   return faults.get(faultKey(method, path))?.shift()
+}
+
+/**
+ * @param {import('node:http').ServerResponse} res
+ * @param {{ oversized: number, status: number, endless?: boolean }} fault
+ */
+function sendOversized(res, fault) {
+  res.writeHead(fault.status, { 'Content-Type': 'text/html' })
+  const chunk = Buffer.alloc(64 * 1024, '<p>Bad gateway</p>\n')
+  for (let sent = 0; sent < fault.oversized; sent += chunk.length) res.write(chunk)
+  if (!fault.endless) res.end()
 }
 
 /**
