@@ -60,6 +60,22 @@ type Certificates = ReturnType<typeof makeCertificates>
       expect(simulator.counts.connections).toBeLessThanOrEqual(ids.length)
     })
 
+    it('sends again, on a fresh connection, a request whose kept-alive connection was closed', async () => {
+      await serve(certificates.trusted)
+      // The read opens the connection; the refresh finds it closed by the server.
+      simulator.inject('refresh', ids[0], { drop: true })
+      const { exitCode, outputs } = await run({
+        'segment-ids': ids[0],
+        'check-quota': 'true',
+        'max-retries': '0'
+      })
+      expect(exitCode).toBe(0)
+      const [result] = JSON.parse(outputs.results)
+      expect(result).toMatchObject({ outcome: 'refreshed', http_status: 202 })
+      expect(result.message).not.toContain('may already have accepted')
+      expect(simulator.counts.connections).toBe(2)
+    })
+
     it.each([
       [
         'a private CA the runner was not told of',

@@ -316,8 +316,10 @@ describe('run', () => {
   it('retries a 5xx and a dropped connection, then succeeds', async () => {
     simulator.inject('refresh', ids.a, { status: 502, body: '' })
     simulator.inject('refresh', ids.b, { drop: true })
+    // No pre-flight read, so the dropped refresh was on a fresh connection, not a reused one.
     const { exitCode, results } = await runWith({
       'segment-ids': `${ids.a} ${ids.b}`,
+      'check-quota': 'false',
       'max-retries': '1'
     })
     expect(exitCode).toBe(0)
@@ -381,15 +383,16 @@ describe('run', () => {
   it('keeps polling through read errors while waiting', async () => {
     await simulator.close()
     simulator = await startSimulator({ refreshDelayMs: 200, segments: [{ id: ids.a }] })
-    simulator.inject('get', ids.a, { delayMs: 0 }, { drop: true })
+    simulator.inject('get', ids.a, { delayMs: 0 }, { hang: true })
     const { exitCode } = await runWith({
       'segment-ids': ids.a,
       wait: 'true',
       'wait-interval-seconds': '0.05',
+      'timeout-seconds': '0.5',
       'max-retries': '0'
     })
     expect(exitCode).toBe(0)
-    expect(stdout).toMatch(/Could not read Segment .* \(network\); still waiting/)
+    expect(stdout).toMatch(/Could not read Segment .* \(timeout\); still waiting/)
   })
 
   it('fails before any refresh on unknown names and on a list it cannot read', async () => {

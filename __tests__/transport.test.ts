@@ -59,6 +59,47 @@ const clientFor = (url: string) =>
   }
 )
 
+describe('a kept-alive connection', () => {
+  it('is reused, and sent again on a fresh one when the server closed it while idle', async () => {
+    simulator = await startSimulator({ segments: [{ id }] })
+    const client = new SendGridClient({
+      apiKey: demoApiKey,
+      baseUrl: simulator.url,
+      onBehalfOf: null,
+      timeoutMs: 10_000,
+      maxRetries: 0
+    })
+    expect(await client.getSegment(id)).toMatchObject({ kind: 'response', status: 200 })
+    // The next request finds the pooled connection closed by the server, before any answer.
+    simulator.inject('refresh', id, { drop: true })
+    const answer = await client.refreshSegment(id, 'UTC')
+    expect(await client.getSegment(id)).toMatchObject({ kind: 'response', status: 200 })
+    client.dispose()
+    expect(answer).toMatchObject({
+      kind: 'response',
+      status: 202,
+      attempts: 1,
+      lostEarlierAttempt: false
+    })
+    expect(simulator.counts.connections).toBe(2)
+    expect(stdout).toContain('a reused connection was closed; sending again')
+  })
+
+  it('counts a request lost on a fresh connection as an attempt that may have landed', async () => {
+    simulator = await startSimulator({ segments: [{ id }] })
+    simulator.inject('refresh', id, { drop: true })
+    const client = clientFor(simulator.url)
+    const answer = await client.refreshSegment(id, 'UTC')
+    client.dispose()
+    expect(answer).toMatchObject({
+      kind: 'response',
+      status: 202,
+      attempts: 2,
+      lostEarlierAttempt: true
+    })
+  })
+})
+
 describe('an answer over 1 MiB', () => {
   it('is cut off, with an empty body, and named as such', async () => {
     simulator = await startSimulator({ segments: [{ id }] })

@@ -21,9 +21,11 @@ export function withinRunBudget<T extends { target: Target }>(
 ): { send: T[]; overBudget: SegmentResult[] } {
   const ordered = inRefreshOrder(planned, targets)
   const send = ordered.slice(0, accountDailyRefreshLimit)
+  const over = ordered.slice(accountDailyRefreshLimit)
+  if (over.length === 0) return { send, overBudget: [] }
   const accountReset = nextMidnight(now, 'UTC')
   const resetWhen = describeInstant(accountReset, settings.timeZone, now)
-  const overBudget = ordered.slice(accountDailyRefreshLimit).map(({ target }) =>
+  const overBudget = over.map(({ target }) =>
     newResult(target.segmentId, target.segmentName, {
       outcome: 'rate_limited',
       httpStatus: null,

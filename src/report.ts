@@ -255,15 +255,18 @@ function summaryNotWritten(error: unknown): void {
   )
 }
 
-const numbers = new Intl.NumberFormat('en-US')
+let numberFormat: Intl.NumberFormat | undefined
+// Made on first use: Intl's locale data costs start-up time.
+const formatNumber = (n: number): string =>
+  (numberFormat ??= new Intl.NumberFormat('en-US')).format(n)
 
 function contactsCell(result: SegmentResult): string {
   if (result.contactsCount === null) return '—'
-  const after = numbers.format(result.contactsCount)
+  const after = formatNumber(result.contactsCount)
   if (result.contactsCountBefore === null) return after
   const change = result.contactsCount - result.contactsCountBefore
   const sign = change > 0 ? '+' : change < 0 ? '−' : '±'
-  return `${numbers.format(result.contactsCountBefore)} → ${after} (${sign}${numbers.format(Math.abs(change))})`
+  return `${formatNumber(result.contactsCountBefore)} → ${after} (${sign}${formatNumber(Math.abs(change))})`
 }
 
 function outcomeLabel(result: SegmentResult): string {

@@ -2,7 +2,7 @@
 // worth retrying. It never throws for an HTTP status; callers decide what a status means.
 import { log } from './log.js'
 import { HttpClient } from '@actions/http-client'
-import type { IncomingHttpHeaders } from 'node:http'
+import type { ClientRequest, IncomingHttpHeaders } from 'node:http'
 import packageJson from '../package.json' with { type: 'json' }
 import { describeErrorBody, isRecord, parseJson } from './error-body.js'
 import { backoffDelayMs, sleep } from './retry.js'
@@ -33,9 +33,38 @@ type SingleAttempt =
       /** The answer was longer than `maxAnswerBytes`: reading stopped there and `body` is empty. */
       tooLarge?: boolean
     }
-  | { kind: 'no-response'; reason: 'timeout' | 'network' | 'certificate'; detail: string }
+  | {
+      kind: 'no-response'
+      reason: 'timeout' | 'network' | 'certificate'
+      detail: string
+      /** It failed on a reused keep-alive connection before any answer (the server closed it). */
+      staleConnection?: boolean
+    }
 
 export type ApiResult = SingleAttempt & AttemptFacts
+
+/** How often one request is sent again after finding its reused connection closed. */
+const maxStaleRetries = 3
+
+/** Errors of requests sent on a reused keep-alive connection (Node's `req.reusedSocket`). */
+const reusedConnectionErrors = new WeakSet<object>()
+
+/**
+ * Marks the errors of requests that went out on a reused connection. @actions/http-client keeps the
+ * request to itself, so the agent it hands out is watched instead; the error object is the same one
+ * the client then rejects with.
+ */
+function watchReusedConnections(agent: unknown): void {
+  const pool = agent as { addRequest?: (request: ClientRequest, ...rest: unknown[]) => unknown }
+  const addRequest = pool.addRequest
+  if (typeof addRequest !== 'function') return
+  pool.addRequest = function (this: unknown, request: ClientRequest, ...rest: unknown[]) {
+    request.once('error', (error) => {
+      if (request.reusedSocket) reusedConnectionErrors.add(error)
+    })
+    return addRequest.call(this, request, ...rest)
+  }
+}
 
 /** No answer of SendGrid's comes near this; a proxy's error page or a broken gateway may. */
 export const maxAnswerBytes = 1024 * 1024
@@ -87,6 +116,7 @@ export class SendGridClient {
       keepAlive: true,
       socketTimeout: options.timeoutMs
     })
+    watchReusedConnections(this.http.getAgent(options.baseUrl))
   }
 
   refreshSegment(segmentId: string, timeZone: string): Promise<ApiResult> {
@@ -159,10 +189,22 @@ export class SendGridClient {
    */
   private async send(method: 'GET' | 'POST', path: string, body?: string): Promise<ApiResult> {
     let lostEarlierAttempt = false
+    let staleRetries = 0
     for (let attempt = 1; ; attempt++) {
       const started = Date.now()
       const result = await this.attemptOnce(method, path, body)
       const took = `${Date.now() - started} ms`
+      if (
+        result.kind === 'no-response' &&
+        result.staleConnection &&
+        staleRetries < maxStaleRetries
+      ) {
+        // A kept-alive connection the server had closed while idle: the request never got there.
+        log.debug(`${method} ${path} -> a reused connection was closed; sending again (${took})`)
+        staleRetries++
+        attempt--
+        continue
+      }
       const facts = { attempts: attempt, lostEarlierAttempt }
       if (result.kind === 'response') {
         log.debug(`${method} ${path} -> HTTP ${result.status} (${took}, attempt ${attempt})`)
@@ -252,7 +294,14 @@ function describeNetworkError(error: unknown, timeoutMs: number, baseUrl: string
       detail: `the TLS certificate of ${host} is not trusted (${detail}). If a proxy or firewall re-signs HTTPS traffic with a private certificate authority, trust that CA by setting NODE_EXTRA_CA_CERTS to its PEM file in the step's env; otherwise check api-url`
     }
   }
-  return { kind: 'no-response', reason: 'network', detail }
+  const staleConnection =
+    typeof error === 'object' && error !== null && reusedConnectionErrors.has(error)
+  return {
+    kind: 'no-response',
+    reason: 'network',
+    detail,
+    ...(staleConnection ? { staleConnection } : {})
+  }
 }
 
 /** Reads a body up to `limit` bytes; past that it stops reading and closes the connection. */

@@ -2,10 +2,17 @@
 // 1. Ten segments whose answers each take 400 ms, against one segment: wall-time ratio (goal <= 1.3).
 // 2. Start-up: `node dist/index.js` refreshing one segment on loopback, against a bare Node script
 //    doing the same POST with node:http: ratio of medians over interleaved runs (goal < 2.0).
+// 3. Connections: five segments read, refreshed and waited for over HTTPS: requests and connections
+//    (goal: connections <= segments), and the wall time against a baseline bundle: the dist/ of the
+//    git ref in BENCH_BASELINE (e.g. the last release's tag), when given.
 // Each figure is measured under the machine's Node and under Node 24 (what the runner uses).
-import { spawn } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
-import { runAction } from '../../__tests__/support/run-action.js'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { hasOpenssl, makeCertificates } from '../../__tests__/support/certificates.js'
+import { projectRoot, runAction } from '../../__tests__/support/run-action.js'
 import { runtimes } from '../../__tests__/support/runtimes.js'
 import { demoApiKey, startSimulator } from '../../__tests__/support/sendgrid-simulator.js'
 
@@ -65,6 +72,51 @@ async function timeBare(node) {
   }
 }
 
+/** The baseline bundle, checked out of git into a folder of its own, or null. */
+function baselineBundle() {
+  const ref = process.env.BENCH_BASELINE
+  if (!ref) return null
+  const dir = mkdtempSync(join(tmpdir(), 'refresh-segment-baseline-'))
+  for (const file of ['index.js', 'package.json']) {
+    const text = execFileSync('git', ['show', `${ref}:dist/${file}`], { cwd: projectRoot })
+    mkdirSync(join(dir, 'dist'), { recursive: true })
+    writeFileSync(join(dir, 'dist', file), text)
+  }
+  return { ref, path: join(dir, 'dist', 'index.js'), dir }
+}
+
+/** Five segments, read, refreshed and polled until recomputed, over HTTPS with a private CA. */
+async function timeHttps(node, certificates, bundle) {
+  const ids = Array.from({ length: 5 }, () => randomUUID())
+  const simulator = await startSimulator({
+    tls: certificates.trusted,
+    refreshDelayMs: 300,
+    segments: ids.map((id) => ({ id }))
+  })
+  try {
+    const run = await runAction(
+      {
+        'api-key': demoApiKey,
+        'api-url': simulator.url,
+        'segment-ids': ids.join(' '),
+        wait: 'true',
+        'wait-interval-seconds': '0.2'
+      },
+      { node, bundle, env: { NODE_EXTRA_CA_CERTS: certificates.caPath } }
+    )
+    if (run.exitCode !== 0) throw new Error(`action failed:\n${run.stdout}\n${run.stderr}`)
+    return {
+      ms: run.durationMs,
+      requests: simulator.requests.length,
+      connections: simulator.counts.connections
+    }
+  } finally {
+    await simulator.close()
+  }
+}
+
+const certificates = hasOpenssl ? makeCertificates() : null
+const baseline = baselineBundle()
 let missed = false
 for (const { name, node } of runtimes) {
   console.log(`${name}, ${rounds} rounds per figure`)
@@ -99,5 +151,29 @@ for (const { name, node } of runtimes) {
   )
   console.log(`    ratio ${startup.toFixed(2)} (goal < 2.00) ${startup < 2 ? 'OK' : 'MISSED'}\n`)
   missed ||= concurrency > 1.3 || startup >= 2
+
+  if (!certificates) {
+    console.log('  Connections over HTTPS: skipped, openssl is not installed\n')
+    continue
+  }
+  const https = []
+  const before = []
+  for (let i = 0; i < rounds; i++) {
+    https.push(await timeHttps(node, certificates))
+    if (baseline) before.push(await timeHttps(node, certificates, baseline.path))
+  }
+  const last = https.at(-1)
+  console.log(
+    `  Five segments with wait over HTTPS: ${last.requests} requests over ${last.connections} connections (goal <= 5) ${last.connections <= 5 ? 'OK' : 'MISSED'}, ${median(https.map((r) => r.ms)).toFixed(0)} ms`
+  )
+  if (baseline) {
+    const then = before.at(-1)
+    console.log(
+      `    baseline ${baseline.ref}: ${then.requests} requests over ${then.connections} connections, ${median(before.map((r) => r.ms)).toFixed(0)} ms\n`
+    )
+  } else console.log('    (set BENCH_BASELINE to a git ref to compare with its dist/)\n')
+  missed ||= last.connections > 5
 }
+if (certificates) rmSync(certificates.dir, { recursive: true, force: true })
+if (baseline) rmSync(baseline.dir, { recursive: true, force: true })
 if (missed) process.exitCode = 1

@@ -28,7 +28,7 @@ export function readActionYml() {
 
 /**
  * @param {Record<string, string>} inputs by input name, e.g. { 'api-key': '...' }
- * @param {{ node?: string, env?: Record<string, string>, timeoutMs?: number }} [options]
+ * @param {{ node?: string, env?: Record<string, string>, timeoutMs?: number, bundle?: string }} [options]
  * @returns {Promise<ActionRun>}
  */
 export async function runAction(inputs, options = {}) {
@@ -55,7 +55,7 @@ export async function runAction(inputs, options = {}) {
   for (const [name, value] of Object.entries(inputs)) env[inputVariable(name)] = value
 
   const started = performance.now()
-  const child = spawn(options.node ?? process.execPath, [bundlePath], {
+  const child = spawn(options.node ?? process.execPath, [options.bundle ?? bundlePath], {
     env,
     stdio: ['ignore', 'pipe', 'pipe']
   })
