@@ -224,7 +224,8 @@ describe('run', () => {
     const { exitCode, annotations } = await runWith({
       'single-send-ids': 'cafe0000-0000-4000-8000-000000000001',
       wait: 'true',
-      'wait-interval-seconds': '2'
+      // Polls come every 0.5 s; the send time (in 0.15 s) wakes the wait before the first one.
+      'wait-interval-seconds': '0.5'
     })
     expect(exitCode).toBe(0)
     expect(annotations).toEqual([
