@@ -1,20 +1,13 @@
 // The client's paging against the simulator: every page, only the configured host, and an end even
 // when SendGrid's next link loops or never stops.
-import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals'
+import { afterEach, describe, expect, it } from '@jest/globals'
 import { maxPages, SendGridClient } from '../src/sendgrid-client.js'
+import { captureStdout } from './support/capture-stdout.js'
 import { demoApiKey, startSimulator } from './support/sendgrid-simulator.js'
 
 let simulator: Awaited<ReturnType<typeof startSimulator>>
-let stdout = ''
-beforeEach(() => {
-  stdout = ''
-  jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    stdout += String(chunk)
-    return true
-  })
-})
+const stdout = captureStdout()
 afterEach(async () => {
-  jest.restoreAllMocks()
   await simulator.close()
 })
 
@@ -53,7 +46,9 @@ describe('SendGridClient paging', () => {
     })
     const pages = await clientFor(simulator.url).searchSingleSends({ status: ['scheduled'] })
     expect(pages).toMatchObject({ kind: 'items', pages: 2, truncated: true })
-    expect(stdout).toContain('pointed back to a page already read; paging stopped after 2 page(s)')
+    expect(stdout.text).toContain(
+      'pointed back to a page already read; paging stopped after 2 page(s)'
+    )
   })
 
   it(`reads at most ${maxPages} pages`, async () => {
@@ -61,7 +56,7 @@ describe('SendGridClient paging', () => {
     const pages = await clientFor(simulator.url).listSingleSends()
     expect(pages).toMatchObject({ kind: 'items', pages: maxPages, truncated: true })
     expect(simulator.requestsFor('singlesends')).toHaveLength(maxPages)
-    expect(stdout).toContain(`had more than ${maxPages} pages of 100; only those were read`)
+    expect(stdout.text).toContain(`had more than ${maxPages} pages of 100; only those were read`)
   })
 
   it('gives back the answer that stopped it', async () => {

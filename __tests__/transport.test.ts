@@ -1,25 +1,18 @@
 // The client's transport, in process: untrusted certificates are final and explained, and answers
 // over 1 MiB are cut off. (The e2e suites show the same through the built bundle.)
-import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals'
+import { afterEach, describe, expect, it } from '@jest/globals'
 import type { Settings } from '../src/inputs.js'
 import { classifyRefresh } from '../src/outcomes.js'
 import { preflight } from '../src/preflight.js'
 import { describeFailure, SendGridClient } from '../src/sendgrid-client.js'
 import { hasOpenssl, makeCertificates } from './support/certificates.js'
+import { captureStdout } from './support/capture-stdout.js'
 import { demoApiKey, startSimulator } from './support/sendgrid-simulator.js'
 
 const id = '1588e03b-50aa-454a-97d1-e1530345a5ec'
 let simulator: Awaited<ReturnType<typeof startSimulator>>
-let stdout = ''
-beforeEach(() => {
-  stdout = ''
-  jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    stdout += String(chunk)
-    return true
-  })
-})
+const stdout = captureStdout()
 afterEach(async () => {
-  jest.restoreAllMocks()
   await simulator.close()
 })
 const clientFor = (url: string) =>
@@ -82,7 +75,7 @@ describe('a kept-alive connection', () => {
       lostEarlierAttempt: false
     })
     expect(simulator.counts.connections).toBe(2)
-    expect(stdout).toContain('a reused connection was closed; sending again')
+    expect(stdout.text).toContain('a reused connection was closed; sending again')
   })
 
   it('counts a request lost on a fresh connection as an attempt that may have landed', async () => {
@@ -134,7 +127,7 @@ describe('an answer over 1 MiB', () => {
     const { toRefresh } = await preflight(client, settings, [target])
     client.dispose()
     expect(toRefresh).toEqual([{ target, before: null }])
-    expect(stdout).toContain('the answer to reading the segment was larger than 1 MiB')
+    expect(stdout.text).toContain('the answer to reading the segment was larger than 1 MiB')
   })
 
   it('is read whole when it is just under the limit', async () => {

@@ -1,8 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import { newResult } from '../src/outcomes.js'
 import { campaignHeading } from '../src/report.js'
 import type { ServedSingleSend } from '../src/single-sends.js'
 import { dueCampaigns } from '../src/wait.js'
+import { captureStdout } from './support/capture-stdout.js'
 
 const now = Date.parse('2026-11-27T12:58:00Z')
 const campaign = (fields: Partial<ServedSingleSend>): ServedSingleSend => ({
@@ -17,17 +18,7 @@ const campaign = (fields: Partial<ServedSingleSend>): ServedSingleSend => ({
   ...fields
 })
 
-let stdout = ''
-beforeEach(() => {
-  stdout = ''
-  jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    stdout += String(chunk)
-    return true
-  })
-})
-afterEach(() => {
-  jest.restoreAllMocks()
-})
+const stdout = captureStdout()
 
 describe('dueCampaigns', () => {
   const label = (id: string) => `Segment ${id}`
@@ -49,20 +40,20 @@ describe('dueCampaigns', () => {
   it('warns once, when the send time comes, naming the campaign, its time and what is recomputing', () => {
     const due = dueCampaigns([campaign({})], 'Europe/Berlin')
     due.warnIfDue(['s-1', 's-2'], label, now)
-    expect(stdout).toBe('')
+    expect(stdout.text).toBe('')
     due.warnIfDue(['s-1', 's-2'], label, Date.parse('2026-11-27T13:00:00Z'))
-    expect(stdout).toBe(
+    expect(stdout.text).toBe(
       '::warning title=Single Send due before its audience is fresh::Single Send "Black Friday" was due at 14:00 Europe/Berlin, in less than a minute, and Segment s-1, Segment s-2 are still recomputing: it may go out to the audience as it was before the refresh.\n'
     )
     due.warnIfDue(['s-1'], label, Date.parse('2026-11-27T13:01:00Z'))
-    expect(stdout.split('\n').filter(Boolean)).toHaveLength(1)
+    expect(stdout.text.split('\n').filter(Boolean)).toHaveLength(1)
     expect(due.nextDue(['s-1'])).toBe(Infinity)
   })
 
   it('says nothing when the audience finished in time', () => {
     const due = dueCampaigns([campaign({})], 'UTC')
     due.warnIfDue([], label, Date.parse('2026-11-27T13:05:00Z'))
-    expect(stdout).toBe('')
+    expect(stdout.text).toBe('')
   })
 })
 

@@ -14,9 +14,9 @@ import {
   writeSummary,
   type RunOutcome
 } from './report.js'
-import { SegmentNamesError } from './segment-names.js'
+import { LookupError } from './name-match.js'
 import { SendGridClient } from './sendgrid-client.js'
-import { findSingleSends, SingleSendsError } from './single-sends.js'
+import { findSingleSends } from './single-sends.js'
 import { resolveTargets } from './targets.js'
 import { waitForRefreshes } from './wait.js'
 
@@ -77,12 +77,9 @@ function fail(error: unknown): void {
     for (const problem of error.problems)
       log.error(problem.toString(), { title: `Invalid input: ${problem.input}` })
     log.fail(`${error.problems.length} input(s) are invalid; nothing was sent to SendGrid.`)
-  } else if (error instanceof SegmentNamesError) {
-    for (const problem of error.problems) log.error(problem, { title: 'Unknown segment name' })
-    log.fail('Some segment names could not be resolved; no segment was refreshed.')
-  } else if (error instanceof SingleSendsError) {
-    for (const problem of error.problems) log.error(problem, { title: 'Single Send not found' })
-    log.fail('Some Single Sends could not be found or read; no segment was refreshed.')
+  } else if (error instanceof LookupError) {
+    for (const problem of error.problems) log.error(problem, { title: error.title })
+    log.fail(error.summary)
   } else {
     if (error instanceof Error && error.stack) log.debug(error.stack)
     log.fail(`Unexpected error: ${error instanceof Error ? error.message : String(error)}`)

@@ -1,4 +1,19 @@
-// Exact name matching, and the closest names to suggest when a name matches nothing.
+// Finding what the user named: exact name matching, the closest names to suggest when a name
+// matches nothing, and the error that stops a run before any refresh when something is not found.
+
+/** Things the user named that could not be found or read; no segment is refreshed when thrown. */
+export class LookupError extends Error {
+  constructor(
+    /** The annotation title of each problem, e.g. "Unknown segment name". */
+    readonly title: string,
+    readonly problems: string[],
+    /** What the step's failure says. */
+    readonly summary: string
+  ) {
+    super(problems.join('\n'))
+    this.name = 'LookupError'
+  }
+}
 
 /** The error for a name that matches nothing, with the closest existing names as suggestions. */
 export function unknownNameMessage(

@@ -1,16 +1,15 @@
 // Turns `segment-names` into segment IDs with one list request, before any refresh is sent.
-import { unknownNameMessage } from './name-match.js'
+import { LookupError, unknownNameMessage } from './name-match.js'
 import { describeFailure, parseSegmentList, type SendGridClient } from './sendgrid-client.js'
 
-/** Names that could not be resolved; no segment is refreshed when this is thrown. */
-export class SegmentNamesError extends Error {
-  constructor(readonly problems: string[]) {
-    super(problems.join('\n'))
-    this.name = 'SegmentNamesError'
-  }
-}
+const notFound = (problems: string[]): LookupError =>
+  new LookupError(
+    'Unknown segment name',
+    problems,
+    'Some segment names could not be resolved; no segment was refreshed.'
+  )
 
-/** Looks up every name with one list request; throws SegmentNamesError unless all are found. */
+/** Looks up every name with one list request; throws LookupError unless all are found. */
 export async function findSegmentsByName(
   client: SendGridClient,
   names: string[]
@@ -19,7 +18,7 @@ export async function findSegmentsByName(
   const segments =
     answer.kind === 'response' && answer.status === 200 ? parseSegmentList(answer.body) : null
   if (!segments) {
-    throw new SegmentNamesError([
+    throw notFound([
       `Could not list the account's segments to resolve segment-names (${describeFailure(answer)}).`
     ])
   }
@@ -39,6 +38,6 @@ export async function findSegmentsByName(
         )
       )
   }
-  if (problems.length > 0) throw new SegmentNamesError(problems)
+  if (problems.length > 0) throw notFound(problems)
   return found
 }

@@ -5,7 +5,7 @@ import { log } from './log.js'
 import { isRecord, parseJson } from './error-body.js'
 import { describeInstant } from './human-time.js'
 import type { Settings } from './inputs.js'
-import { unknownNameMessage } from './name-match.js'
+import { LookupError, unknownNameMessage } from './name-match.js'
 import { describeFailure, type Pages, type SendGridClient } from './sendgrid-client.js'
 
 export interface SingleSend {
@@ -25,13 +25,12 @@ export interface ServedSingleSend extends SingleSend {
   nothingToRefresh: string | null
 }
 
-/** Single Sends that could not be found or read; no segment is refreshed when this is thrown. */
-export class SingleSendsError extends Error {
-  constructor(readonly problems: string[]) {
-    super(problems.join('\n'))
-    this.name = 'SingleSendsError'
-  }
-}
+const notFound = (problems: string[]): LookupError =>
+  new LookupError(
+    'Single Send not found',
+    problems,
+    'Some Single Sends could not be found or read; no segment was refreshed.'
+  )
 
 /**
  * The Single Sends given by `single-send-ids` and `single-send-names`, then those scheduled within
@@ -102,7 +101,7 @@ export async function findSingleSends(
       )
     } else problems.push(`Could not read Single Send ${id} (${describeFailure(answer)}).`)
   })
-  if (problems.length > 0) throw new SingleSendsError(problems)
+  if (problems.length > 0) throw notFound(problems)
   return found
 }
 
@@ -158,7 +157,7 @@ type ShortForm = Pick<SingleSend, 'id' | 'name' | 'status' | 'sendAt'>
 
 function shortFormsIn(pages: Pages, purpose: string): ShortForm[] {
   if (pages.kind === 'failed') {
-    throw new SingleSendsError([
+    throw notFound([
       `Could not list the account's Single Sends to ${purpose} (${describeFailure(pages.answer)}).`
     ])
   }
