@@ -8,5 +8,8 @@ export default {
   ...base,
   collectCoverage: false,
   coverageThreshold: undefined,
-  testPathIgnorePatterns: ['/node_modules/', ...bundleSuites.map((name) => `/__tests__/${name}`)]
+  testPathIgnorePatterns: [
+    ...base.testPathIgnorePatterns,
+    ...bundleSuites.map((name) => `/__tests__/${name}`)
+  ]
 }
