@@ -80,6 +80,27 @@ describe('action.yml', () => {
   })
 })
 
+describe('src/', () => {
+  it('has no import loops, type-only imports included', () => {
+    const importsOf = (file: string) =>
+      [
+        ...readFileSync(join(projectRoot, 'src', file), 'utf8').matchAll(
+          /^import [^;]*?from '\.\/([\w-]+)\.js'/gms
+        )
+      ].map((m) => `${m[1]}.ts`)
+    const graph = new Map(sourceFiles.map((file) => [file, importsOf(file)]))
+    const loops: string[] = []
+    const visit = (file: string, path: string[]) => {
+      if (path.includes(file))
+        return void loops.push([...path.slice(path.indexOf(file)), file].join(' -> '))
+      for (const next of graph.get(file) ?? []) visit(next, [...path, file])
+    }
+    for (const file of sourceFiles) visit(file, [])
+    expect(graph.get('main.ts')!.length).toBeGreaterThan(5)
+    expect([...new Set(loops)]).toEqual([])
+  })
+})
+
 describe('README.md', () => {
   it('has the inputs and outputs tables npm run docs generates from action.yml', () => {
     const check = spawnSync(machineNodePath, ['.github/scripts/docs.js', '--check'], {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { freshnessVerdict, invalidQueryVerdict, quotaVerdict } from '../src/preflight.js'
-import type { SegmentSnapshot } from '../src/sendgrid-client.js'
+import type { SegmentSnapshot } from '../src/sendgrid-answers.js'
 import { hasLanded } from '../src/wait.js'
 
 const segmentId = '1588e03b-50aa-454a-97d1-e1530345a5ec'

@@ -6,7 +6,8 @@ import { describeErrorBody } from '../src/error-body.js'
 import { InputProblem, parseNames, parseSegmentIds, parseTimeZone } from '../src/inputs.js'
 import { oneLine } from '../src/log.js'
 import { nextMidnight } from '../src/refresh-times.js'
-import { pageIn, parseSegmentList, segmentIn } from '../src/sendgrid-client.js'
+import { pageIn } from '../src/sendgrid-client.js'
+import { parseSegmentList, segmentIn } from '../src/sendgrid-answers.js'
 import { singleSendIn } from '../src/single-sends.js'
 
 const zones = [...Intl.supportedValuesOf('timeZone'), 'UTC']

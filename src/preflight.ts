@@ -13,13 +13,8 @@ import {
 } from './outcomes.js'
 import { isoSeconds, nextHourlyRefresh, nextMidnight } from './refresh-times.js'
 import type { Target } from './targets.js'
-import {
-  segmentIn,
-  tooLargeWords,
-  type ApiResult,
-  type SegmentSnapshot,
-  type SendGridClient
-} from './sendgrid-client.js'
+import { type ApiResult, type SendGridClient } from './sendgrid-client.js'
+import { segmentIn, tooLargeWords, type SegmentSnapshot } from './sendgrid-answers.js'
 
 export interface PlannedRefresh {
   target: Target

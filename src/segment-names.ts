@@ -1,6 +1,7 @@
 // Turns `segment-names` into segment IDs with one list request, before any refresh is sent.
 import { LookupError, unknownNameMessage } from './name-match.js'
-import { describeFailure, parseSegmentList, type SendGridClient } from './sendgrid-client.js'
+import { type SendGridClient } from './sendgrid-client.js'
+import { describeFailure, parseSegmentList } from './sendgrid-answers.js'
 
 const notFound = (problems: string[]): LookupError =>
   new LookupError(

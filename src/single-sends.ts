@@ -6,7 +6,8 @@ import { isRecord, parseJson } from './error-body.js'
 import { describeInstant } from './human-time.js'
 import type { Settings } from './inputs.js'
 import { LookupError, unknownNameMessage } from './name-match.js'
-import { describeFailure, type Pages, type SendGridClient } from './sendgrid-client.js'
+import { type Pages, type SendGridClient } from './sendgrid-client.js'
+import { describeFailure } from './sendgrid-answers.js'
 
 export interface SingleSend {
   id: string
