@@ -45,4 +45,20 @@ describe('describeErrorBody', () => {
   it('shows an odd entry of an errors list as JSON rather than dropping it', () => {
     expect(describeErrorBody('{"errors":[{"code":7}]}')).toBe('{"code":7}')
   })
+
+  it('keeps a body of exactly 300 characters whole', () => {
+    expect(describeErrorBody('y'.repeat(300))).toBe('y'.repeat(300))
+  })
+
+  it('skips entries that are not objects, and names a field only when it is text', () => {
+    expect(
+      describeErrorBody('{"errors":["oops",{"field":7,"message":"a"},{"field":"b","message":"c"}]}')
+    ).toBe('a; b: c')
+  })
+
+  it('reads the title of an HTML page whose title tag has attributes', () => {
+    expect(describeErrorBody('<html><title lang="en"> Bad Gateway </title></html>')).toBe(
+      'an HTML page titled "Bad Gateway"'
+    )
+  })
 })

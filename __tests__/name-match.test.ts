@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { closestNames, editDistance } from '../src/name-match.js'
+import { closestNames, editDistance, unknownNameMessage } from '../src/name-match.js'
 
 describe('editDistance', () => {
   it.each([
@@ -43,5 +43,19 @@ describe('closestNames', () => {
 
   it('suggests nothing far away', () => {
     expect(closestNames('Newsletter subscribers', names)).toEqual([])
+  })
+})
+
+describe('unknownNameMessage', () => {
+  it('suggests the closest names, joined with "or"', () => {
+    expect(unknownNameMessage('segment-names', 'segment', 'VIP', ['VIPs', 'VIP!', 'Other'])).toBe(
+      `Input 'segment-names': no segment is named "VIP" (names must match exactly). Did you mean "VIP!" or "VIPs"?`
+    )
+  })
+
+  it('says how many there are when none is close', () => {
+    expect(unknownNameMessage('single-send-names', 'Single Send', 'Spring', ['Black Friday'])).toBe(
+      `Input 'single-send-names': no Single Send is named "Spring" (names must match exactly). The account has 1 Single Send(s), none with a similar name.`
+    )
   })
 })
