@@ -74,6 +74,7 @@ describe('resolveTargets', () => {
       campaign('draft', 'draft', '2026-11-28T08:00:00Z', [seg(2)]),
       campaign('sooner', 'scheduled', '2026-11-30T12:00:00Z', [seg(1)]),
       campaign('latest', 'scheduled', '2026-12-24T12:00:00Z', [seg(1)]),
+      campaign('unscheduled', 'draft', null, [seg(1)]),
       { ...campaign('lists', 'scheduled', '2026-11-28T00:00:00Z', [seg(2)]), nothingToRefresh: 'x' }
     ])
     expect(targets).toEqual([
@@ -86,7 +87,7 @@ describe('resolveTargets', () => {
       {
         segmentId: seg(1),
         segmentName: null,
-        singleSendIds: ['later', 'sooner', 'latest'],
+        singleSendIds: ['later', 'sooner', 'latest', 'unscheduled'],
         sendAt: at('2026-11-30T12:00:00Z')
       },
       // A draft's send_at has no effect until it is scheduled.

@@ -1,9 +1,10 @@
 // The story of one run: read the inputs, find the campaigns and the segments they go to, settle the
-// segments that are fresh or cannot be refreshed, refresh the rest within the account's daily budget, optionally wait for SendGrid to
-// recompute them, and report every result.
-import { log } from './log.js'
+// segments that are fresh or cannot be refreshed, refresh the rest within the account's daily
+// budget, optionally wait for SendGrid to recompute them, and report every result.
 import { withinRunBudget } from './budget.js'
 import { getSettings, InvalidInputsError, type Settings } from './inputs.js'
+import { log } from './log.js'
+import { LookupError } from './name-match.js'
 import { preflight } from './preflight.js'
 import { refreshSegments } from './refresh.js'
 import {
@@ -14,7 +15,6 @@ import {
   writeSummary,
   type RunOutcome
 } from './report.js'
-import { LookupError } from './name-match.js'
 import { SendGridClient } from './sendgrid-client.js'
 import { findSingleSends } from './single-sends.js'
 import { resolveTargets } from './targets.js'

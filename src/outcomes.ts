@@ -3,7 +3,7 @@ import type { RateLimitPolicy } from './inputs.js'
 import { describeErrorBody, isRecord, parseJson } from './error-body.js'
 import { describeInstant } from './human-time.js'
 import { isoSeconds } from './refresh-times.js'
-import { type ApiResult } from './sendgrid-client.js'
+import type { ApiResult } from './sendgrid-client.js'
 import { tooLargeWords, type SegmentSnapshot } from './sendgrid-answers.js'
 
 export type Outcome = 'refreshed' | 'fresh' | 'rate_limited' | 'failed'

@@ -1,9 +1,9 @@
 // Reads each segment before refreshing it, so the scarce refresh budget (2 per segment and 10 per
 // account a day) is only spent when the refresh is needed and can succeed. It never makes a refresh
 // that would have worked fail, nor skips one on a guess: when the read fails, the refresh goes ahead.
-import { log } from './log.js'
 import { describeInstant, parseTime } from './human-time.js'
 import type { Settings } from './inputs.js'
+import { log } from './log.js'
 import {
   newResult,
   refreshLimitsSentence,
@@ -13,7 +13,7 @@ import {
 } from './outcomes.js'
 import { isoSeconds, nextHourlyRefresh, nextMidnight } from './refresh-times.js'
 import type { Target } from './targets.js'
-import { type ApiResult, type SendGridClient } from './sendgrid-client.js'
+import type { ApiResult, SendGridClient } from './sendgrid-client.js'
 import { segmentIn, tooLargeWords, type SegmentSnapshot } from './sendgrid-answers.js'
 
 export interface PlannedRefresh {

@@ -2,8 +2,8 @@
 import type { Settings } from './inputs.js'
 import { classifyRefresh, withSnapshot, type SegmentResult } from './outcomes.js'
 import type { PlannedRefresh } from './preflight.js'
-import { type SendGridClient } from './sendgrid-client.js'
-import { type SegmentSnapshot } from './sendgrid-answers.js'
+import type { SendGridClient } from './sendgrid-client.js'
+import type { SegmentSnapshot } from './sendgrid-answers.js'
 
 export interface SentRefresh {
   result: SegmentResult

@@ -1,8 +1,8 @@
 // Everything a person or a later step sees of a run: outputs, annotations and the job summary.
 import * as core from '@actions/core'
-import { log } from './log.js'
 import { describeInstant, parseTime } from './human-time.js'
 import type { Settings } from './inputs.js'
+import { log } from './log.js'
 import type { SegmentResult } from './outcomes.js'
 import type { ServedSingleSend } from './single-sends.js'
 

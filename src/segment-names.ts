@@ -1,6 +1,6 @@
 // Turns `segment-names` into segment IDs with one list request, before any refresh is sent.
 import { LookupError, unknownNameMessage } from './name-match.js'
-import { type SendGridClient } from './sendgrid-client.js'
+import type { SendGridClient } from './sendgrid-client.js'
 import { describeFailure, parseSegmentList } from './sendgrid-answers.js'
 
 const notFound = (problems: string[]): LookupError =>

@@ -1,10 +1,10 @@
 // The SendGrid HTTP client: one place that knows hosts, headers, timeouts and which failures are
 // worth retrying. It never throws for an HTTP status; callers decide what a status means.
-import { log } from './log.js'
 import { HttpClient } from '@actions/http-client'
 import type { ClientRequest, IncomingHttpHeaders } from 'node:http'
 import packageJson from '../package.json' with { type: 'json' }
 import { isRecord, parseJson } from './error-body.js'
+import { log } from './log.js'
 import { backoffDelayMs, sleep } from './retry.js'
 
 export const userAgent = `refresh-segment-action/${packageJson.version}`

@@ -1,12 +1,12 @@
 // Single Sends (campaigns) are why a segment gets refreshed: this finds the ones the user named, by
 // ID or by name, and the ones scheduled to go out soon, and reads which segments each sends to.
 // Everything here happens before any refresh: a campaign that cannot be found stops the run.
-import { log } from './log.js'
 import { isRecord, parseJson } from './error-body.js'
 import { describeInstant } from './human-time.js'
 import type { Settings } from './inputs.js'
+import { log } from './log.js'
 import { LookupError, unknownNameMessage } from './name-match.js'
-import { type Pages, type SendGridClient } from './sendgrid-client.js'
+import type { Pages, SendGridClient } from './sendgrid-client.js'
 import { describeFailure } from './sendgrid-answers.js'
 
 export interface SingleSend {

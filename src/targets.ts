@@ -1,8 +1,8 @@
 // What a run is to refresh: every segment once, from wherever it was named, in the order in which
 // the scarce refresh budget is spent on them.
-import { log } from './log.js'
 import { parseTime } from './human-time.js'
 import type { Settings } from './inputs.js'
+import { log } from './log.js'
 import { findSegmentsByName } from './segment-names.js'
 import type { SendGridClient } from './sendgrid-client.js'
 import type { ServedSingleSend } from './single-sends.js'

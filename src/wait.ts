@@ -7,7 +7,7 @@ import type { Settings } from './inputs.js'
 import type { SentRefresh } from './refresh.js'
 import { describeInstant, parseTime } from './human-time.js'
 import { sleep } from './retry.js'
-import { type SendGridClient } from './sendgrid-client.js'
+import type { SendGridClient } from './sendgrid-client.js'
 import { segmentIn, type SegmentSnapshot } from './sendgrid-answers.js'
 import type { SingleSend } from './single-sends.js'
 
