@@ -176,11 +176,30 @@ describe.each(runtimes)('Single Sends, built action on $name', ({ node }) => {
     expect(stdout).toContain('pointed back to a page already read')
   })
 
+  it('sends nothing in a dry run, and lists the campaigns it would serve', async () => {
+    await start()
+    const { exitCode, summary } = await run({
+      'dry-run': 'true',
+      'single-send-ids': campaign.blackFriday,
+      'single-send-names': 'Winter <teaser>',
+      'single-sends-within-minutes': '45'
+    })
+    expect(exitCode).toBe(0)
+    expect(simulator.requests).toEqual([])
+    expect(summary).toContain(`<td><code>${campaign.blackFriday}</code></td><td>Single Send, by ID`)
+    expect(summary).toContain('<td>Winter &lt;teaser&gt;</td><td>Single Send, by name')
+    expect(summary).toContain('every Single Send due in the next 45 minutes')
+  })
+
   it('succeeds with a notice when nothing is scheduled in the window', async () => {
     await start()
-    const { exitCode, outputs, stdout } = await run({ 'single-sends-within-minutes': '5' })
+    const { exitCode, outputs, stdout, summary } = await run({
+      'single-sends-within-minutes': '5'
+    })
     expect(exitCode).toBe(0)
     expect(refreshed()).toHaveLength(0)
+    expect(summary).toContain('<strong>No segment was to be refreshed in this run.</strong>')
+    expect(summary).not.toContain('<th>Audience</th>')
     expect(parse(outputs['single-sends'])).toEqual([])
     expect(annotationsIn(stdout)).toEqual([
       expect.objectContaining({

@@ -420,10 +420,16 @@ describe('run', () => {
     const dry = await runWith({
       'segment-ids': `${ids.a} ${ids.a}`,
       'segment-names': 'Beta',
+      'single-send-ids': 'cafe0000-0000-4000-8000-000000000001',
+      'single-send-names': 'Promo',
+      'single-sends-within-minutes': '15',
       'dry-run': 'true'
     })
     expect(dry.exitCode).toBe(0)
-    expect(dry.summary).toContain('by name (resolved on a real run)')
+    expect(dry.summary).toContain('<td>Beta</td><td>segment, by name (resolved on a real run)')
+    expect(dry.summary).toContain('<td>Promo</td><td>Single Send, by name')
+    expect(dry.summary).toContain('Single Send, by ID (read on a real run)')
+    expect(dry.summary).toContain('every Single Send due in the next 15 minutes')
     expect(simulator.requests).toHaveLength(0)
   })
 

@@ -42,6 +42,10 @@ describe('headline', () => {
     )
   })
 
+  it('says so when no segment was to be refreshed', () => {
+    expect(headline([], 'UTC', now)).toBe('No segment was to be refreshed in this run.')
+  })
+
   it('speaks of the one audience when there is one', () => {
     expect(headline([result('VIP', 'refreshed')], 'UTC', now)).toBe(
       'VIP is not fresh yet. SendGrid accepted the refresh of VIP and is recomputing it; with wait: true the job waits until that is done.'

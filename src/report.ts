@@ -107,6 +107,7 @@ export function headline(results: SegmentResult[], timeZone: string, now: number
   const limited = results.filter((r) => r.outcome === 'rate_limited')
   const failed = results.filter((r) => r.outcome === 'failed')
 
+  if (results.length === 0) return 'No segment was to be refreshed in this run.'
   if (ready.length === results.length) {
     return results.length === 1
       ? `${nameOf(results[0])} is fresh and ready to send to.`
@@ -149,7 +150,7 @@ export async function writeSummary(
       true
     )
   const campaigns = singleSends.filter((s) => s.nothingToRefresh === null)
-  if (campaigns.length === 0) summary.addTable(segmentTable(results))
+  if (campaigns.length === 0 && results.length > 0) summary.addTable(segmentTable(results))
   for (const campaign of campaigns) {
     const audience = results.filter((r) => r.singleSendIds.includes(campaign.id))
     summary
@@ -224,19 +225,29 @@ const isReady = (r: SegmentResult): boolean =>
 
 export async function writeDryRunSummary(settings: Settings): Promise<void> {
   const rows = [
-    ...settings.segmentIds.map((id) => [code(id), 'by ID']),
-    ...settings.segmentNames.map((name) => [escapeHtml(name), 'by name (resolved on a real run)'])
+    ...settings.segmentIds.map((id) => [code(id), 'segment, by ID']),
+    ...settings.segmentNames.map((name) => [
+      escapeHtml(name),
+      'segment, by name (resolved on a real run)'
+    ]),
+    ...settings.singleSendIds.map((id) => [code(id), 'Single Send, by ID (read on a real run)']),
+    ...settings.singleSendNames.map((name) => [
+      escapeHtml(name),
+      'Single Send, by name (resolved on a real run)'
+    ]),
+    ...(settings.singleSendsWithinMs > 0
+      ? [
+          [
+            `every Single Send due in the next ${settings.singleSendsWithinMs / 60_000} minutes`,
+            'found on a real run'
+          ]
+        ]
+      : [])
   ]
   try {
     await core.summary
       .addHeading('SendGrid segment refresh (dry run)', 2)
-      .addTable([
-        [
-          { data: 'Segment', header: true },
-          { data: 'Given', header: true }
-        ],
-        ...rows
-      ])
+      .addTable([header('What', 'Given'), ...rows])
       .addRaw(
         `Dry run: nothing was sent to ${escapeHtml(settings.baseUrl)}. Time zone: <code>${escapeHtml(settings.timeZone)}</code>`,
         true
