@@ -1,10 +1,10 @@
 // Everything a person or a later step sees of a run: outputs, annotations and the job summary.
 import * as core from '@actions/core'
-import { describeInstant, parseTime } from './human-time.js'
+import { describeInstant } from './human-time.js'
 import type { Settings } from './inputs.js'
 import { log } from './log.js'
 import type { SegmentResult } from './outcomes.js'
-import type { ServedSingleSend } from './single-sends.js'
+import { scheduledSendTime, type ServedSingleSend } from './single-sends.js'
 
 /** What a run did: every segment's result, and the Single Sends it acted on. */
 export interface RunOutcome {
@@ -207,7 +207,7 @@ export function campaignHeading(
   timeZone: string,
   now: number
 ): string {
-  const sendAt = campaign.status === 'scheduled' ? parseTime(campaign.sendAt) : null
+  const sendAt = scheduledSendTime(campaign)
   const when =
     sendAt !== null
       ? `sends ${describeInstant(sendAt, timeZone, now)}`

@@ -2,7 +2,7 @@
 // ID or by name, and the ones scheduled to go out soon, and reads which segments each sends to.
 // Everything here happens before any refresh: a campaign that cannot be found stops the run.
 import { isRecord, parseJson } from './error-body.js'
-import { describeInstant } from './human-time.js'
+import { describeInstant, parseTime } from './human-time.js'
 import type { Settings } from './inputs.js'
 import { log } from './log.js'
 import { LookupError, unknownNameMessage } from './name-match.js'
@@ -116,15 +116,20 @@ export function dueWithin(
   withinMs: number
 ): { soon: typeof singleSends; goingOut: typeof singleSends } {
   const timed = singleSends
-    .filter(
-      (s) => s.status === 'scheduled' && s.sendAt !== null && !Number.isNaN(Date.parse(s.sendAt))
-    )
-    .map((s) => ({ singleSend: s, at: Date.parse(s.sendAt!) }))
+    .map((s) => ({ singleSend: s, at: scheduledSendTime(s) }))
+    .filter((t): t is { singleSend: (typeof singleSends)[number]; at: number } => t.at !== null)
     .sort((a, b) => a.at - b.at)
   return {
     soon: timed.filter(({ at }) => at >= now && at <= now + withinMs).map((t) => t.singleSend),
     goingOut: timed.filter(({ at }) => at < now && at >= now - withinMs).map((t) => t.singleSend)
   }
+}
+
+/** When a scheduled Single Send goes out (ms); null for drafts, triggered ones and unreadable times. */
+export function scheduledSendTime(
+  singleSend: Pick<SingleSend, 'status' | 'sendAt'>
+): number | null {
+  return singleSend.status === 'scheduled' ? parseTime(singleSend.sendAt) : null
 }
 
 /** Says why a Single Send refreshes nothing, and notes a draft; logs both. */

@@ -1,11 +1,10 @@
 // What a run is to refresh: every segment once, from wherever it was named, in the order in which
 // the scarce refresh budget is spent on them.
-import { parseTime } from './human-time.js'
 import type { Settings } from './inputs.js'
 import { log } from './log.js'
 import { findSegmentsByName } from './segment-names.js'
 import type { SendGridClient } from './sendgrid-client.js'
-import type { ServedSingleSend } from './single-sends.js'
+import { scheduledSendTime, type ServedSingleSend } from './single-sends.js'
 
 export interface Target {
   segmentId: string
@@ -49,7 +48,7 @@ export async function resolveTargets(
     }
   }
   for (const singleSend of singleSends.filter((s) => s.nothingToRefresh === null)) {
-    const sendAt = singleSend.status === 'scheduled' ? parseTime(singleSend.sendAt) : null
+    const sendAt = scheduledSendTime(singleSend)
     for (const id of singleSend.segmentIds) {
       let existing = targets.find((t) => t.segmentId === id)
       if (!existing) targets.push((existing = target(id)))

@@ -5,11 +5,11 @@ import { log } from './log.js'
 import { segmentLabel, withSnapshot, type SegmentResult } from './outcomes.js'
 import type { Settings } from './inputs.js'
 import type { SentRefresh } from './refresh.js'
-import { describeInstant, parseTime } from './human-time.js'
+import { describeInstant } from './human-time.js'
 import { sleep } from './retry.js'
 import type { SendGridClient } from './sendgrid-client.js'
 import { segmentIn, type SegmentSnapshot } from './sendgrid-answers.js'
-import type { SingleSend } from './single-sends.js'
+import { scheduledSendTime, type SingleSend } from './single-sends.js'
 
 /**
  * Polls until every accepted refresh has landed or `wait-timeout-seconds` runs out. A Single Send's
@@ -95,7 +95,7 @@ export async function waitForRefreshes(
 /** The scheduled Single Sends among `singleSends`, each warned about once when it falls due too early. */
 export function dueCampaigns(singleSends: SingleSend[], timeZone: string) {
   const scheduled = singleSends.flatMap((s) => {
-    const sendAt = s.status === 'scheduled' ? parseTime(s.sendAt) : null
+    const sendAt = scheduledSendTime(s)
     return sendAt === null ? [] : [{ singleSend: s, sendAt }]
   })
   const warned = new Set<string>()
