@@ -1,7 +1,12 @@
 import { describe, expect, it } from '@jest/globals'
-import { freshnessVerdict, invalidQueryVerdict, quotaVerdict } from '../src/preflight.js'
-import type { SegmentSnapshot } from '../src/sendgrid-answers.js'
+import type { Settings } from '../src/inputs.js'
+import { newResult, refreshLimitsSentence } from '../src/outcomes.js'
+import { freshnessVerdict, invalidQueryVerdict, preflight, quotaVerdict } from '../src/preflight.js'
+import { tooLargeWords, type SegmentSnapshot } from '../src/sendgrid-answers.js'
+import type { ApiResult, SendGridClient } from '../src/sendgrid-client.js'
+import type { Target } from '../src/targets.js'
 import { hasLanded } from '../src/wait.js'
+import { captureStdout } from './support/capture-stdout.js'
 
 const segmentId = '1588e03b-50aa-454a-97d1-e1530345a5ec'
 const target = { segmentId, segmentName: 'VIP', singleSendIds: [], sendAt: null }
@@ -230,5 +235,266 @@ describe('hasLanded', () => {
       hasLanded(snapshot({ sampleUpdatedAt: '2026-11-26T15:00:01Z' }), { sentAt, before: null })
     ).toBe(true)
     expect(hasLanded(snapshot({ sampleUpdatedAt: null }), { sentAt, before: null })).toBe(false)
+  })
+})
+
+describe('the words of a settled segment', () => {
+  it('says an invalid query cannot be computed, with and without SendGrid message', () => {
+    const withError = invalidQueryVerdict(
+      target,
+      snapshot({ queryValidation: 'INVALID', queryError: 'unknown field foo' })
+    )
+    expect(withError).toMatchObject({
+      outcome: 'failed',
+      httpStatus: null,
+      annotation: 'error',
+      contactsCount: 50,
+      reason: 'its query is invalid, so SendGrid cannot compute it',
+      message: `Segment "VIP" (${segmentId}) was not refreshed: its query is invalid, so SendGrid cannot compute it. Fix the segment's conditions in SendGrid. SendGrid said: unknown field foo No refresh request was sent.`
+    })
+    expect(invalidQueryVerdict(target, snapshot({ queryValidation: 'INVALID' }))?.message).toBe(
+      `Segment "VIP" (${segmentId}) was not refreshed: its query is invalid, so SendGrid cannot compute it. Fix the segment's conditions in SendGrid. No refresh request was sent.`
+    )
+  })
+
+  it('names every limit in force and the time the last one lifts', () => {
+    const result = quotaVerdict(
+      target,
+      snapshot({ refreshesUsed: 2, lastRefreshedAt: '2026-11-26T22:50:00Z' }),
+      settings,
+      Date.parse('2026-11-26T22:55:00Z')
+    )
+    expect(result?.reason).toBe(
+      'last refreshed at 23:50 Europe/Berlin, 5 minutes ago, and SendGrid allows one an hour; can be refreshed again tomorrow at 00:50 Europe/Berlin, in 55 minutes'
+    )
+    expect(result?.message).toBe(
+      `Segment "VIP" (${segmentId}) was not refreshed: its refresh limit is used up (2 of 2 refreshes used today; last refreshed at 23:50 Europe/Berlin, 5 minutes ago, and SendGrid allows one an hour). ${refreshLimitsSentence}. It can be refreshed again tomorrow at 00:50 Europe/Berlin, in 55 minutes. No refresh request was sent, so no budget was spent.`
+    )
+  })
+
+  it('lets the midnight decide when it is later than the hour', () => {
+    const result = quotaVerdict(
+      target,
+      snapshot({ refreshesUsed: 2, lastRefreshedAt: '2026-11-26T14:30:00Z' }),
+      settings,
+      now
+    )
+    expect(result?.nextRefreshAt).toBe('2026-11-26T23:00:00Z')
+    expect(result?.reason).toMatch(/^2 of 2 refreshes used today; can be refreshed again/)
+  })
+
+  it('counts the quota as used up only when all of it is used', () => {
+    expect(quotaVerdict(target, snapshot({ refreshesUsed: 1 }), settings, now)).toBeNull()
+    expect(quotaVerdict(target, snapshot({ refreshesUsed: 2 }), settings, now)?.outcome).toBe(
+      'rate_limited'
+    )
+    expect(
+      quotaVerdict(target, snapshot({ refreshesUsed: 2, maxRefreshes: null }), settings, now)
+    ).toBeNull()
+    expect(
+      quotaVerdict(target, snapshot({ refreshesUsed: null, maxRefreshes: 0 }), settings, now)
+    ).toBeNull()
+  })
+
+  it('lets a segment refreshed exactly an hour ago be refreshed', () => {
+    expect(
+      quotaVerdict(target, snapshot({ lastRefreshedAt: '2026-11-26T14:00:00Z' }), settings, now)
+    ).toBeNull()
+    expect(
+      quotaVerdict(target, snapshot({ lastRefreshedAt: '2026-11-26T14:00:01Z' }), settings, now)
+        ?.nextRefreshAt
+    ).toBe('2026-11-26T15:00:01Z')
+  })
+})
+
+describe('preflight', () => {
+  const stdout = captureStdout()
+  const ids = ['s-1', 's-2', 's-3', 's-4', 's-5', 's-6']
+  const segmentBody = (fields: Record<string, unknown>) =>
+    JSON.stringify({
+      name: 'Read name',
+      contacts_count: 50,
+      sample_updated_at: '2026-11-26T09:00:00Z',
+      refreshes_used: 0,
+      max_refreshes: 2,
+      status: { query_validation: 'VALID' },
+      ...fields
+    })
+  const ok = (fields: Record<string, unknown> = {}): ApiResult => ({
+    kind: 'response',
+    status: 200,
+    headers: {},
+    body: segmentBody(fields),
+    attempts: 1,
+    lostEarlierAttempt: false
+  })
+  const status = (code: number, extra = {}, body = ''): ApiResult => ({
+    kind: 'response',
+    status: code,
+    headers: {},
+    body,
+    attempts: 1,
+    lostEarlierAttempt: false,
+    ...extra
+  })
+  const clientAnswering = (answers: Record<string, ApiResult>) => {
+    const read: string[] = []
+    const client = {
+      getSegment: async (id: string) => {
+        read.push(id)
+        return answers[id]
+      }
+    } as unknown as SendGridClient
+    return { client, read }
+  }
+  const targetsFor = (count: number, name: string | null = null): Target[] =>
+    ids
+      .slice(0, count)
+      .map((id) => ({ segmentId: id, segmentName: name, singleSendIds: [], sendAt: null }))
+  const base = {
+    checkQuota: false,
+    wait: false,
+    freshWithinMs: 0,
+    timeZone: 'Europe/Berlin',
+    onRateLimit: 'warn' as const
+  }
+  const run = (settings: Partial<typeof base>, client: SendGridClient, targets: Target[]) =>
+    preflight(client, { ...base, ...settings } as Settings, targets, () => now)
+
+  it('reads nothing when no check needs a read', async () => {
+    const { client, read } = clientAnswering({})
+    const targets = targetsFor(2)
+    const result = await run({}, client, targets)
+    expect(read).toEqual([])
+    expect(result).toEqual({
+      toRefresh: targets.map((target) => ({ target, before: null })),
+      settled: []
+    })
+  })
+
+  it.each([
+    ['wait', { wait: true }],
+    ['fresh-within-minutes', { freshWithinMs: 60_000 }],
+    ['check-quota', { checkQuota: true }]
+  ])('reads every segment for %s, and learns names it was not given', async (_, settings) => {
+    const { client, read } = clientAnswering({ 's-1': ok(), 's-2': ok({ name: 'Other' }) })
+    const targets = [...targetsFor(1), { ...targetsFor(2, 'Given')[1] }]
+    const result = await run(settings, client, targets)
+    expect(read).toEqual(['s-1', 's-2'])
+    expect(result.settled).toEqual([])
+    expect(result.toRefresh.map((planned) => planned.before?.contactsCount)).toEqual([50, 50])
+    expect(targets.map((t) => t.segmentName)).toEqual(['Read name', 'Given'])
+  })
+
+  it('applies the quota and query checks only under check-quota, and freshness only when asked', async () => {
+    const answers = {
+      's-1': ok({ status: { query_validation: 'INVALID' } }),
+      's-2': ok({ refreshes_used: 2 }),
+      's-3': ok({ sample_updated_at: '2026-11-26T14:59:00Z' }),
+      's-4': ok()
+    }
+    const outcomes = async (settings: Partial<typeof base>) => {
+      const { settled, toRefresh } = await run(
+        settings,
+        clientAnswering(answers).client,
+        targetsFor(4)
+      )
+      return {
+        settled: settled.map((r) => `${r.segmentId} ${r.outcome}`),
+        toRefresh: toRefresh.map((planned) => planned.target.segmentId)
+      }
+    }
+    expect(await outcomes({ wait: true })).toEqual({
+      settled: [],
+      toRefresh: ['s-1', 's-2', 's-3', 's-4']
+    })
+    expect(await outcomes({ freshWithinMs: 5 * 60_000 })).toEqual({
+      settled: ['s-3 fresh'],
+      toRefresh: ['s-1', 's-2', 's-4']
+    })
+    expect(await outcomes({ checkQuota: true })).toEqual({
+      settled: ['s-1 failed', 's-2 rate_limited'],
+      toRefresh: ['s-3', 's-4']
+    })
+    expect(await outcomes({ checkQuota: true, freshWithinMs: 5 * 60_000 })).toEqual({
+      settled: ['s-1 failed', 's-2 rate_limited', 's-3 fresh'],
+      toRefresh: ['s-4']
+    })
+  })
+
+  it('checks the query first, then freshness, then the quota', async () => {
+    const recent = '2026-11-26T14:59:00Z'
+    const answers = {
+      's-1': ok({ status: { query_validation: 'INVALID' }, sample_updated_at: recent }),
+      's-2': ok({ refreshes_used: 2, sample_updated_at: recent })
+    }
+    const { settled } = await run(
+      { checkQuota: true, freshWithinMs: 5 * 60_000 },
+      clientAnswering(answers).client,
+      targetsFor(2)
+    )
+    expect(settled.map((r) => r.outcome)).toEqual(['failed', 'fresh'])
+  })
+
+  it('settles a segment that reading shows does not exist, under check-quota only', async () => {
+    const answers = { 's-1': status(404) }
+    const { settled, toRefresh } = await run(
+      { checkQuota: true },
+      clientAnswering(answers).client,
+      targetsFor(1, 'VIP')
+    )
+    expect(toRefresh).toEqual([])
+    expect(settled).toEqual([
+      newResult('s-1', 'VIP', {
+        outcome: 'failed',
+        httpStatus: null,
+        annotation: 'error',
+        reason: 'the segment does not exist in this SendGrid account (HTTP 404)',
+        message:
+          'Segment "VIP" (s-1) was not refreshed: the segment does not exist in this SendGrid account (reading it answered HTTP 404). Check the ID, the data-residency region and on-behalf-of. No refresh request was sent.'
+      })
+    ])
+    expect(stdout.text).toBe('')
+
+    const withoutQuota = await run({ wait: true }, clientAnswering(answers).client, targetsFor(1))
+    expect(withoutQuota.settled).toEqual([])
+    expect(withoutQuota.toRefresh).toHaveLength(1)
+  })
+
+  it('refreshes anyway when a read fails, and says why once per reason', async () => {
+    const answers: Record<string, ApiResult> = {
+      's-1': {
+        kind: 'no-response',
+        reason: 'timeout',
+        detail: 'no answer within 30 s',
+        attempts: 3,
+        lostEarlierAttempt: false
+      },
+      's-2': status(401),
+      's-3': status(403),
+      's-4': status(200, { tooLarge: true }),
+      's-5': status(200, {}, '["not a segment"]'),
+      's-6': status(500)
+    }
+    const result = await run({ checkQuota: true }, clientAnswering(answers).client, [
+      ...targetsFor(6),
+      { segmentId: 's-6', segmentName: null, singleSendIds: [], sendAt: null }
+    ])
+    expect(result.settled).toEqual([])
+    expect(result.toRefresh.map((planned) => planned.before)).toEqual(Array(7).fill(null))
+    expect(stdout.text).toBe(
+      `::notice title=Pre-flight skipped::The quota pre-flight was skipped for some segments, which are refreshed anyway: reading the segment failed (timeout: no answer within 30 s); this API key may not read segments (HTTP 401); this API key may not read segments (HTTP 403); the answer to reading the segment was ${tooLargeWords}; SendGrid answered the read with a body that is not a segment; reading the segment failed (HTTP 500).\n`
+    )
+  })
+
+  it.each([
+    [{ freshWithinMs: 60_000 }, 'The freshness check was skipped'],
+    [{ freshWithinMs: 60_000, wait: true }, 'The freshness check was skipped'],
+    [{ wait: true }, 'The pre-refresh read was skipped']
+  ])('names the check that was skipped (%j)', async (settings, what) => {
+    await run(settings, clientAnswering({ 's-1': status(500) }).client, targetsFor(1))
+    expect(stdout.text).toBe(
+      `::notice title=Pre-flight skipped::${what} for some segments, which are refreshed anyway: reading the segment failed (HTTP 500).\n`
+    )
   })
 })

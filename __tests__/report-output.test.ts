@@ -1,0 +1,319 @@
+// What a later step and a person read of a run: the outputs, the annotations, the failure message and
+// the job summary, from results of every kind.
+import { afterAll, beforeEach, describe, expect, it } from '@jest/globals'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import * as core from '@actions/core'
+import type { Settings } from '../src/inputs.js'
+import { newResult, type SegmentResult } from '../src/outcomes.js'
+import {
+  annotate,
+  failureMessage,
+  setOutputs,
+  writeDryRunSummary,
+  writeSummary
+} from '../src/report.js'
+import type { ServedSingleSend } from '../src/single-sends.js'
+import { captureStdout } from './support/capture-stdout.js'
+import { annotationsIn, parseOutputFile } from './support/run-action.js'
+
+const workDir = mkdtempSync(join(tmpdir(), 'refresh-segment-report-'))
+const outputFile = join(workDir, 'output')
+const summaryFile = join(workDir, 'summary')
+afterAll(() => rmSync(workDir, { recursive: true, force: true }))
+
+const stdout = captureStdout()
+beforeEach(() => {
+  writeFileSync(outputFile, '')
+  writeFileSync(summaryFile, '')
+  process.env.GITHUB_OUTPUT = outputFile
+  process.env.GITHUB_STEP_SUMMARY = summaryFile
+  core.summary.emptyBuffer()
+})
+
+const now = Date.parse('2026-11-27T12:00:00Z')
+const result = (
+  id: string,
+  name: string | null,
+  outcome: SegmentResult['outcome'],
+  extra: Partial<SegmentResult> = {}
+): SegmentResult =>
+  newResult(id, name, {
+    outcome,
+    httpStatus: null,
+    annotation: null,
+    message: `message of ${id}`,
+    reason: `reason of ${id}`,
+    ...extra
+  })
+
+const results = [
+  result('s-1', 'VIP <b>', 'refreshed', {
+    httpStatus: 202,
+    jobId: 'job-1',
+    recomputed: true,
+    contactsCountBefore: 1200,
+    contactsCount: 1234,
+    refreshesUsed: 1,
+    maxRefreshes: 2,
+    singleSendIds: ['c-1']
+  }),
+  result('s-2', null, 'refreshed', {
+    httpStatus: 202,
+    annotation: 'warning',
+    contactsCountBefore: 50,
+    contactsCount: 40,
+    refreshesUsed: 2,
+    maxRefreshes: null,
+    singleSendIds: ['c-1']
+  }),
+  result('s-3', 'Spring', 'fresh', { contactsCount: 7, contactsCountBefore: 7 }),
+  result('s-4', 'Limited', 'rate_limited', {
+    annotation: 'warning',
+    contactsCount: 0,
+    nextRefreshAt: '2026-11-28T00:00:00Z'
+  }),
+  result('s-5', 'Broken', 'failed', { httpStatus: 404, annotation: 'error' })
+]
+
+const campaign = (fields: Partial<ServedSingleSend>): ServedSingleSend => ({
+  id: 'c-1',
+  name: 'Black Friday & more',
+  status: 'scheduled',
+  sendAt: '2026-11-27T13:00:00Z',
+  segmentIds: ['s-1', 's-2'],
+  listIds: [],
+  all: false,
+  nothingToRefresh: null,
+  ...fields
+})
+
+describe('setOutputs', () => {
+  it('sets every output from the results, in order', () => {
+    setOutputs({
+      results,
+      singleSends: [
+        campaign({}),
+        campaign({ id: 'c-2', nothingToRefresh: 'it goes to lists only' })
+      ]
+    })
+    const outputs = parseOutputFile(readFileSync(outputFile, 'utf8'))
+    expect(Object.keys(outputs).sort()).toEqual([
+      'contacts-counts',
+      'failed',
+      'fresh',
+      'job-id',
+      'job-ids',
+      'rate-limited',
+      'refreshed',
+      'results',
+      'single-sends'
+    ])
+    expect(outputs['job-id']).toBe('job-1')
+    expect(JSON.parse(outputs['job-ids'])).toEqual({ 's-1': 'job-1' })
+    expect(JSON.parse(outputs.refreshed)).toEqual(['s-1', 's-2'])
+    expect(JSON.parse(outputs.fresh)).toEqual(['s-3'])
+    expect(JSON.parse(outputs['rate-limited'])).toEqual(['s-4'])
+    expect(JSON.parse(outputs.failed)).toEqual(['s-5'])
+    expect(JSON.parse(outputs['contacts-counts'])).toEqual({
+      's-1': 1234,
+      's-2': 40,
+      's-3': 7,
+      's-4': 0
+    })
+    expect(JSON.parse(outputs.results)[0]).toEqual({
+      segment_id: 's-1',
+      segment_name: 'VIP <b>',
+      outcome: 'refreshed',
+      http_status: 202,
+      job_id: 'job-1',
+      message: 'message of s-1',
+      refreshes_used: 1,
+      max_refreshes: 2,
+      last_refreshed_at: null,
+      sample_updated_at: null,
+      contacts_count: 1234,
+      next_refresh_at: null,
+      single_send_ids: ['c-1']
+    })
+    expect(JSON.parse(outputs['single-sends'])).toEqual([
+      {
+        id: 'c-1',
+        name: 'Black Friday & more',
+        status: 'scheduled',
+        send_at: '2026-11-27T13:00:00Z',
+        segment_ids: ['s-1', 's-2'],
+        nothing_to_refresh: null
+      },
+      expect.objectContaining({ id: 'c-2', nothing_to_refresh: 'it goes to lists only' })
+    ])
+  })
+
+  it('leaves job-id empty when no refresh returned a job ID', () => {
+    setOutputs({ results: [results[1], results[2]], singleSends: [] })
+    const outputs = parseOutputFile(readFileSync(outputFile, 'utf8'))
+    expect(outputs['job-id']).toBe('')
+    expect(outputs['job-ids']).toBe('{}')
+    expect(outputs['single-sends']).toBe('[]')
+  })
+})
+
+describe('annotate', () => {
+  it('gives each result the annotation it deserves, titled with its segment and outcome', () => {
+    annotate(results)
+    expect(annotationsIn(stdout.text)).toEqual([
+      { level: 'warning', properties: 'title=Segment s-2%3A refreshed', message: 'message of s-2' },
+      {
+        level: 'warning',
+        properties: 'title=Segment Limited%3A rate limited',
+        message: 'message of s-4'
+      },
+      { level: 'error', properties: 'title=Segment Broken%3A failed', message: 'message of s-5' }
+    ])
+    expect(stdout.text).toContain('message of s-1\n')
+    expect(stdout.text).toContain('message of s-3\n')
+  })
+})
+
+describe('failureMessage', () => {
+  const settings = (onRateLimit: 'warn' | 'fail') => ({ onRateLimit }) as Settings
+  it('fails on failed segments, and on rate-limited ones only under on-rate-limit: fail', () => {
+    expect(failureMessage(results, settings('warn'))).toBe(
+      '1 of 5 segment(s) failed. See the annotations above.'
+    )
+    expect(failureMessage(results, settings('fail'))).toBe(
+      "1 of 5 segment(s) failed; 1 of 5 segment(s) hit SendGrid's refresh limit (on-rate-limit: fail). See the annotations above."
+    )
+    expect(failureMessage(results.slice(0, 4), settings('fail'))).toBe(
+      "1 of 4 segment(s) hit SendGrid's refresh limit (on-rate-limit: fail). See the annotations above."
+    )
+    expect(failureMessage(results.slice(0, 4), settings('warn'))).toBeNull()
+    expect(failureMessage([], settings('fail'))).toBeNull()
+  })
+})
+
+describe('writeSummary', () => {
+  const settings = { timeZone: 'Europe/Berlin' } as Settings
+  const row = (...cells: string[]) => `<tr>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`
+
+  it('groups the audiences under their campaign, with every cell in words', async () => {
+    await writeSummary(
+      {
+        results,
+        singleSends: [
+          campaign({}),
+          campaign({ id: 'c-2', name: 'Lists <only>', nothingToRefresh: 'it goes to lists only' })
+        ]
+      },
+      settings,
+      now
+    )
+    const summary = readFileSync(summaryFile, 'utf8')
+    expect(summary).toContain('<h2>SendGrid segment refresh</h2>')
+    expect(summary).toContain(
+      '<p><strong>2 of 5 audiences are fresh. SendGrid accepted the refresh of s-2 and is recomputing it; with wait: true the job waits until that is done. Limited can be refreshed again tomorrow at 01:00 Europe/Berlin, in 12 h. Broken failed; see why below.</strong></p>'
+    )
+    expect(summary).toContain(
+      '<h3>Black Friday &amp; more, sends at 14:00 Europe/Berlin, in 1 h: 1 of 2 segment(s) ready</h3>'
+    )
+    expect(summary).toContain(
+      row('VIP &lt;b&gt;', '✅ refreshed', '1,200 → 1,234 (+34)', '1 of 2', 'reason of s-1')
+    )
+    expect(summary).toContain(
+      row('s-2', '🔄 refreshing', '50 → 40 (−10)', '2 of ?', 'reason of s-2')
+    )
+    expect(summary).toContain('<h3>Other segments</h3>')
+    expect(summary).toContain(row('Spring', '🟢 fresh', '7 → 7 (±0)', '—', 'reason of s-3'))
+    expect(summary).toContain(row('Limited', '⏳ rate limited', '0', '—', 'reason of s-4'))
+    expect(summary).toContain(row('Broken', '❌ failed', '—', '—', 'reason of s-5'))
+    expect(summary).toContain(
+      '<p>Nothing to refresh for Lists &lt;only&gt;: it goes to lists only.</p>'
+    )
+    expect(summary).toContain(row('VIP &lt;b&gt;', '<code>s-1</code>', '<code>job-1</code>', '202'))
+    expect(summary).toContain(row('—', '<code>s-2</code>', '—', '202'))
+    expect(summary).toContain(row('Spring', '<code>s-3</code>', '—', '—'))
+    expect(summary).toContain(
+      '<p>Times are in Europe/Berlin. 2 refreshed, 1 fresh, 1 rate-limited, 1 failed.</p>'
+    )
+    // The campaign's segments come first, each segment once.
+    expect(summary.indexOf('s-2</td>')).toBeLessThan(summary.indexOf('Other segments'))
+    expect(summary.split('reason of s-1').length).toBe(2)
+  })
+
+  it('has one table and no campaign headings when no campaign is served', async () => {
+    await writeSummary({ results: results.slice(2), singleSends: [] }, settings, now)
+    const summary = readFileSync(summaryFile, 'utf8')
+    expect(summary).not.toContain('<h3>')
+    expect(summary.split('<th>Audience</th>').length).toBe(2)
+  })
+
+  it('writes only the answer and the counts when nothing was to be refreshed', async () => {
+    await writeSummary({ results: [], singleSends: [] }, settings, now)
+    const summary = readFileSync(summaryFile, 'utf8')
+    expect(summary).toContain('No segment was to be refreshed in this run.')
+    expect(summary).not.toContain('<th>Audience</th>')
+  })
+
+  it('warns when it cannot write, and the next summary does not repeat the lost one', async () => {
+    // @actions/core keeps the summary's path after first use: a folder in its place breaks the write.
+    rmSync(summaryFile)
+    mkdirSync(summaryFile)
+    await writeSummary({ results: [results[0]], singleSends: [] }, settings, now)
+    expect(annotationsIn(stdout.text)).toEqual([
+      expect.objectContaining({
+        level: 'warning',
+        message: expect.stringMatching(/^Could not write the job summary: .*EISDIR/)
+      })
+    ])
+    rmSync(summaryFile, { recursive: true })
+    writeFileSync(summaryFile, '')
+    await writeSummary({ results: [], singleSends: [] }, settings, now)
+    expect(readFileSync(summaryFile, 'utf8')).not.toContain('VIP')
+  })
+})
+
+describe('writeDryRunSummary', () => {
+  it('lists everything given, escaped, and says nothing was sent', async () => {
+    await writeDryRunSummary({
+      segmentIds: ['s-1'],
+      segmentNames: ['<VIP>'],
+      singleSendIds: ['c-1'],
+      singleSendNames: ['Black & Friday'],
+      singleSendsWithinMs: 90 * 60_000,
+      baseUrl: 'https://api.sendgrid.com',
+      timeZone: 'Europe/Berlin'
+    } as Settings)
+    const summary = readFileSync(summaryFile, 'utf8')
+    expect(summary).toContain('<h2>SendGrid segment refresh (dry run)</h2>')
+    expect(summary).toContain('<tr><td><code>s-1</code></td><td>segment, by ID</td></tr>')
+    expect(summary).toContain(
+      '<tr><td>&lt;VIP&gt;</td><td>segment, by name (resolved on a real run)</td></tr>'
+    )
+    expect(summary).toContain(
+      '<tr><td><code>c-1</code></td><td>Single Send, by ID (read on a real run)</td></tr>'
+    )
+    expect(summary).toContain(
+      '<tr><td>Black &amp; Friday</td><td>Single Send, by name (resolved on a real run)</td></tr>'
+    )
+    expect(summary).toContain(
+      '<tr><td>every Single Send due in the next 90 minutes</td><td>found on a real run</td></tr>'
+    )
+    expect(summary).toContain(
+      'Dry run: nothing was sent to https://api.sendgrid.com. Time zone: <code>Europe/Berlin</code>'
+    )
+  })
+
+  it('lists no discovery row when discovery is off', async () => {
+    await writeDryRunSummary({
+      segmentIds: ['s-1'],
+      segmentNames: [] as string[],
+      singleSendIds: [] as string[],
+      singleSendNames: [] as string[],
+      singleSendsWithinMs: 0,
+      baseUrl: 'https://api.sendgrid.com',
+      timeZone: 'UTC'
+    } as Settings)
+    expect(readFileSync(summaryFile, 'utf8')).not.toContain('every Single Send')
+  })
+})

@@ -1,0 +1,173 @@
+// Waiting for SendGrid to recompute, against a client whose answers are scripted poll by poll.
+import { describe, expect, it } from '@jest/globals'
+import type { Settings } from '../src/inputs.js'
+import { newResult, type SegmentResult } from '../src/outcomes.js'
+import type { SentRefresh } from '../src/refresh.js'
+import type { ApiResult, SendGridClient } from '../src/sendgrid-client.js'
+import { waitForRefreshes } from '../src/wait.js'
+import { captureStdout } from './support/capture-stdout.js'
+
+const stdout = captureStdout()
+const settings = (waitTimeoutMs: number) =>
+  ({ waitTimeoutMs, waitIntervalMs: 1, timeZone: 'UTC' }) as Settings
+
+const sentAt = Date.parse('2026-11-27T12:00:00.400Z')
+const segment = (fields: Record<string, unknown>): ApiResult => ({
+  kind: 'response',
+  status: 200,
+  headers: {},
+  body: JSON.stringify({ name: 'Read', contacts_count: 10, ...fields }),
+  attempts: 1,
+  lostEarlierAttempt: false
+})
+const httpStatus = (status: number): ApiResult => ({
+  kind: 'response',
+  status,
+  headers: {},
+  body: '',
+  attempts: 1,
+  lostEarlierAttempt: false
+})
+const landed = segment({ last_refreshed_at: '2026-11-27T12:00:00Z', contacts_count: 12 })
+const notYet = segment({ last_refreshed_at: '2026-11-27T11:00:00Z' })
+
+/** A client answering each segment's reads in turn, the last answer repeated. */
+function scripted(answers: Record<string, ApiResult[]>) {
+  const reads: string[] = []
+  const client = {
+    getSegment: async (id: string) => {
+      reads.push(id)
+      const queue = answers[id]
+      return queue.length > 1 ? (queue.shift() as ApiResult) : queue[0]
+    }
+  } as unknown as SendGridClient
+  return { client, reads }
+}
+
+const sent = (
+  id: string,
+  name: string | null,
+  outcome: SegmentResult['outcome'] = 'refreshed',
+  jobId: string | null = `job-${id}`
+): SentRefresh => ({
+  result: newResult(id, name, {
+    outcome,
+    httpStatus: 202,
+    jobId,
+    annotation: null,
+    reason: 'refresh accepted',
+    message: 'accepted'
+  }),
+  sentAt,
+  before: null
+})
+
+describe('waitForRefreshes', () => {
+  it('polls nothing when no refresh was accepted', async () => {
+    const { client, reads } = scripted({})
+    const refreshes = [sent('s-1', 'A', 'rate_limited'), sent('s-2', 'B', 'failed')]
+    const results = await waitForRefreshes(client, settings(60_000), refreshes)
+    expect(results).toEqual(refreshes.map((r) => r.result))
+    expect(reads).toEqual([])
+    expect(stdout.text).toBe('')
+  })
+
+  it('settles each segment as its answers come, and polls only those still pending', async () => {
+    const { client, reads } = scripted({
+      's-1': [notYet, landed],
+      's-2': [httpStatus(404)],
+      's-3': [
+        httpStatus(500),
+        {
+          kind: 'no-response',
+          reason: 'timeout',
+          detail: 'x',
+          attempts: 1,
+          lostEarlierAttempt: false
+        },
+        segment({ sample_updated_at: '2026-11-27T12:00:01Z', contacts_count: 3 })
+      ]
+    })
+    const refreshes = [
+      sent('s-1', 'Alpha'),
+      sent('s-2', null),
+      sent('s-3', 'Gamma', 'refreshed', null),
+      sent('s-4', 'Delta', 'rate_limited')
+    ]
+    refreshes[0].before = { ...refreshes[0].before, contactsCount: 9 } as SentRefresh['before']
+    const results = await waitForRefreshes(client, settings(60_000), refreshes)
+
+    expect(reads).toEqual(['s-1', 's-2', 's-3', 's-1', 's-3', 's-3'])
+    expect(results[0]).toMatchObject({
+      outcome: 'refreshed',
+      recomputed: true,
+      contactsCount: 12,
+      contactsCountBefore: 9,
+      reason: 'refreshed and recomputed by SendGrid in 0 s',
+      message:
+        'Segment "Alpha" (s-1) refreshed (job job-s-1) and recomputed by SendGrid after 0 s. It now has 12 contacts (9 before).'
+    })
+    expect(results[1]).toMatchObject({
+      outcome: 'failed',
+      annotation: 'error',
+      recomputed: false,
+      reason: 'deleted while waiting for its refresh to finish',
+      message:
+        'Segment s-2 was deleted while waiting for its refresh to finish (reading it answered HTTP 404).'
+    })
+    expect(results[2]).toMatchObject({
+      outcome: 'refreshed',
+      recomputed: true,
+      contactsCountBefore: null,
+      message:
+        'Segment "Gamma" (s-3) refreshed and recomputed by SendGrid after 0 s. It now has 3 contacts.'
+    })
+    expect(results[3]).toBe(refreshes[3].result)
+    expect(stdout.text.split('\n')).toEqual([
+      'Waiting up to 60 s for 3 segment(s) to finish refreshing...',
+      'Could not read Segment "Gamma" (s-3) (HTTP 500); still waiting.',
+      'Still waiting for 2 segment(s) after 0 s: s-1, s-3',
+      'Segment "Alpha" (s-1) has finished recomputing.',
+      'Could not read Segment "Gamma" (s-3) (timeout); still waiting.',
+      'Still waiting for 1 segment(s) after 0 s: s-3',
+      'Segment "Gamma" (s-3) has finished recomputing.',
+      ''
+    ])
+  })
+
+  it('says a segment without a contact count has finished, without counting', async () => {
+    const { client } = scripted({
+      's-1': [segment({ last_refreshed_at: '2026-11-27T12:00:00Z', contacts_count: 'many' })]
+    })
+    const [result] = await waitForRefreshes(client, settings(60_000), [sent('s-1', 'Alpha')])
+    expect(result.message).toBe(
+      'Segment "Alpha" (s-1) refreshed (job job-s-1) and recomputed by SendGrid after 0 s.'
+    )
+  })
+
+  it('fails what has not landed when wait-timeout-seconds runs out, and says not to send yet', async () => {
+    const { client, reads } = scripted({ 's-1': [notYet], 's-2': [notYet] })
+    const results = await waitForRefreshes(client, settings(1_400), [
+      sent('s-1', 'Alpha'),
+      sent('s-2', null, 'refreshed', null)
+    ])
+    expect(reads.length).toBeGreaterThan(2)
+    expect(results.map((r) => [r.outcome, r.annotation, r.reason, r.message])).toEqual([
+      [
+        'failed',
+        'error',
+        'refresh accepted, but not recomputed within 1 s; do not send to it yet',
+        'Segment "Alpha" (s-1): SendGrid accepted the refresh (job job-s-1), but it had not finished after 1 s (wait-timeout-seconds). The segment may still be recomputing; do not send to it yet.'
+      ],
+      [
+        'failed',
+        'error',
+        'refresh accepted, but not recomputed within 1 s; do not send to it yet',
+        'Segment s-2: SendGrid accepted the refresh, but it had not finished after 1 s (wait-timeout-seconds). The segment may still be recomputing; do not send to it yet.'
+      ]
+    ])
+    expect(stdout.text).toMatch(
+      /^Waiting up to 1 s for 2 segment\(s\) to finish refreshing\.\.\.\n/
+    )
+  })
+})
