@@ -288,3 +288,68 @@ describe('parseTimeZone', () => {
     expect(parseTimeZone(value)).toEqual(canonical)
   })
 })
+
+describe('getSettings, at the edges of each input', () => {
+  it('masks nothing when no key is given, and words a missing or pasted-wrong key exactly', () => {
+    expect(problemsFor({ 'api-key': '' })).toEqual([
+      'Input \'api-key\' has an invalid value "": it is required (pass a secret, e.g. ${{ secrets.SENDGRID_API_KEY }})'
+    ])
+    expect(stdout.mock.calls.map(([chunk]) => String(chunk)).join('')).not.toContain('add-mask')
+    expect(problemsFor({ 'api-key': 'SG.a b' })).toEqual([
+      'Input \'api-key\' has an invalid value "***": it contains white space; check how the secret was pasted'
+    ])
+  })
+
+  it.each([
+    ['segment-ids', { 'segment-ids': 'nope' }],
+    ['single-send-ids', { 'segment-ids': '', 'single-send-ids': 'nope' }],
+    ['single-sends-within-minutes', { 'segment-ids': '', 'single-sends-within-minutes': 'soon' }]
+  ])('names only the bad %s, not a missing source as well', (input, inputs) => {
+    const problems = problemsFor(inputs)
+    expect(problems).toHaveLength(1)
+    expect(problems[0]).toMatch(new RegExp(`^Input '${input}' has an invalid value "(nope|soon)"`))
+  })
+
+  it('takes only whole UUIDs, and lists a repeated ID once however often it comes', () => {
+    expect(problemsFor({ 'segment-ids': `x${id}` })).toEqual([
+      expect.stringMatching(
+        /^Input 'segment-ids' has an invalid value "x1588e03b-[^"]*": .*segment ID/
+      )
+    ])
+    expect(settingsFor({ 'segment-ids': `${id} ${id} ${id.toUpperCase()}` })).toMatchObject({
+      segmentIds: [id],
+      duplicateSegmentIds: [id]
+    })
+  })
+
+  it.each(['xtrue', 'truex', 'xfalse', 'falsey'])('rejects %j as a boolean', (value) => {
+    expect(problemsFor({ wait: value })).toEqual([
+      `Input 'wait' has an invalid value ${JSON.stringify(value)}: it must be true or false`
+    ])
+  })
+
+  it('rejects a number followed by other text', () => {
+    expect(problemsFor({ 'fresh-within-minutes': '5abc' })).toHaveLength(1)
+  })
+
+  it('calls "UTC +2" an offset, not a zone', () => {
+    expect(problemsFor({ 'time-zone': 'UTC +2' })[0]).toMatch(/^Input 'time-zone' .*offset/)
+  })
+
+  it.each([
+    ['http://127.0.0.10:8080', 'http://127.0.0.10:8080'],
+    ['https://proxy.example/sendgrid//', 'https://proxy.example/sendgrid'],
+    ['http://LOCALHOST:3000/', 'http://localhost:3000']
+  ])('accepts api-url %s', (value, baseUrl) => {
+    expect(settingsFor({ 'api-url': value }).baseUrl).toBe(baseUrl)
+  })
+
+  it.each([
+    ['http://evil-localhost:8080', 'it must use https://'],
+    ['http://localhost.evil.example', 'it must use https://'],
+    ['https://user@api.sendgrid.com', 'it must not contain credentials'],
+    ['https://:secret@api.sendgrid.com', 'it must not contain credentials']
+  ])('rejects api-url %s', (value, reason) => {
+    expect(problemsFor({ 'api-url': value })[0]).toContain(reason)
+  })
+})

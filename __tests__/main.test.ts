@@ -399,7 +399,16 @@ describe('run', () => {
   it('fails before any refresh on unknown names and on a list it cannot read', async () => {
     const unknown = await runWith({ 'segment-names': 'Alfa' })
     expect(unknown.exitCode).toBe(1)
+    expect(unknown.annotations.map((a) => [a.level, a.properties])).toEqual([
+      ['error', 'title=Unknown segment name'],
+      ['error', '']
+    ])
     expect(unknown.annotations[0].message).toContain('Did you mean "Alpha"?')
+    expect(unknown.annotations[1].message).toBe(
+      'Some segment names could not be resolved; no segment was refreshed.'
+    )
+    expect(unknown.outputs.results).toBe('[]')
+    expect(unknown.outputs['single-sends']).toBe('[]')
     simulator.inject('list', '', { drop: true })
     const unreadable = await runWith({ 'segment-names': 'Alpha', 'max-retries': '0' })
     expect(unreadable.annotations[0].message).toMatch(/Could not list .*network/)
@@ -412,6 +421,13 @@ describe('run', () => {
   it('reports invalid inputs and a dry run without sending anything', async () => {
     const invalid = await runWith({ 'segment-ids': 'nope', wait: 'sometimes' })
     expect(invalid.exitCode).toBe(1)
+    expect(invalid.annotations.map((a) => a.properties)).toEqual([
+      'title=Invalid input%3A segment-ids',
+      'title=Invalid input%3A wait',
+      ''
+    ])
+    expect(invalid.outputs.results).toBe('[]')
+    expect(invalid.outputs['single-sends']).toBe('[]')
     expect(invalid.annotations.map((a) => a.message)).toEqual([
       expect.stringContaining(`'segment-ids' has an invalid value "nope"`),
       expect.stringContaining(`'wait' has an invalid value "sometimes"`),
@@ -431,6 +447,27 @@ describe('run', () => {
     expect(dry.summary).toContain('Single Send, by ID (read on a real run)')
     expect(dry.summary).toContain('every Single Send due in the next 15 minutes')
     expect(simulator.requests).toHaveLength(0)
+    expect(stdout.split('\n').filter((line) => !line.startsWith('::'))).toEqual([
+      `Segment ${ids.a} was given more than once in segment-ids; it is refreshed once.`,
+      `Would refresh 2 segment(s) (${ids.a}, "Beta") and the segments of Single Send cafe0000-0000-4000-8000-000000000001, Single Send "Promo", every Single Send scheduled in the next 15 minutes at ${simulator.url} (time zone UTC).`,
+      'Dry run: every input is valid; nothing was sent to SendGrid.',
+      ''
+    ])
+  })
+
+  it('says what it refreshes, and what it leaves out as fresh, before it starts', async () => {
+    await runWith({
+      'segment-ids': ids.a,
+      'fresh-within-minutes': '90',
+      'time-zone': 'Europe/Berlin'
+    })
+    expect(stdout.split('\n')[1]).toBe(
+      `Refreshing 1 segment(s) (${ids.a}), except what SendGrid recomputed in the last 90 minutes, at ${simulator.url} (time zone Europe/Berlin).`
+    )
+    await runWith({ 'single-sends-within-minutes': '30' })
+    expect(stdout.split('\n')[1]).toBe(
+      `Refreshing the segments of every Single Send scheduled in the next 30 minutes at ${simulator.url} (time zone UTC).`
+    )
   })
 
   it('warns, and loses nothing else, when the job summary cannot be written', async () => {
