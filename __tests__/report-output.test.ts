@@ -273,6 +273,70 @@ describe('writeSummary', () => {
   })
 })
 
+describe('the whole summary', () => {
+  it('is, line by line, the answer, each campaign with its table, the rest, and the IDs', async () => {
+    const short = (id: string, name: string | null, outcome: 'refreshed' | 'fresh', extra = {}) =>
+      result(id, name, outcome, { reason: `why ${id}`, ...extra })
+    await writeSummary(
+      {
+        results: [
+          short('s-1', 'VIP', 'refreshed', {
+            httpStatus: 202,
+            jobId: 'j-1',
+            recomputed: true,
+            contactsCount: 5,
+            contactsCountBefore: 4,
+            refreshesUsed: 1,
+            maxRefreshes: 2,
+            singleSendIds: ['c-1']
+          }),
+          short('s-2', null, 'fresh', { contactsCount: 3 })
+        ],
+        singleSends: [
+          campaign({ name: 'Promo', segmentIds: ['s-1'] }),
+          campaign({ id: 'c-2', name: 'Lists', segmentIds: [], nothingToRefresh: 'lists only' })
+        ]
+      },
+      { timeZone: 'UTC' } as Settings,
+      now
+    )
+    const tableHead =
+      '<table><tr><th>Audience</th><th>Outcome</th><th>Contacts</th><th>Refreshes today</th><th>Why</th></tr>'
+    expect(readFileSync(summaryFile, 'utf8').split('\n')).toEqual([
+      '<h2>SendGrid segment refresh</h2>',
+      '<p><strong>All 2 audiences are fresh and ready to send to.</strong></p>',
+      '<h3>Promo, sends at 13:00 UTC, in 1 h: audience ready</h3>',
+      `${tableHead}<tr><td>VIP</td><td>✅ refreshed</td><td>4 → 5 (+1)</td><td>1 of 2</td><td>why s-1</td></tr></table>`,
+      '<h3>Other segments</h3>',
+      `${tableHead}<tr><td>s-2</td><td>🟢 fresh</td><td>3</td><td>—</td><td>why s-2</td></tr></table>`,
+      '<p>Nothing to refresh for Lists: lists only.</p>',
+      '<details><summary>Segment IDs and job IDs</summary>',
+      '<table><tr><th>Name</th><th>Segment ID</th><th>Job ID</th><th>HTTP status</th></tr><tr><td>VIP</td><td><code>s-1</code></td><td><code>j-1</code></td><td>202</td></tr><tr><td>—</td><td><code>s-2</code></td><td>—</td><td>—</td></tr></table>',
+      '</details>',
+      '<p>Times are in UTC. 1 refreshed, 1 fresh, 0 rate-limited, 0 failed.</p>',
+      ''
+    ])
+  })
+
+  it('is, for a dry run, what was given and that nothing was sent', async () => {
+    await writeDryRunSummary({
+      segmentIds: ['s-1'],
+      segmentNames: [] as string[],
+      singleSendIds: [] as string[],
+      singleSendNames: [] as string[],
+      singleSendsWithinMs: 0,
+      baseUrl: 'https://x.example',
+      timeZone: 'UTC'
+    } as Settings)
+    expect(readFileSync(summaryFile, 'utf8').split('\n')).toEqual([
+      '<h2>SendGrid segment refresh (dry run)</h2>',
+      '<table><tr><th>What</th><th>Given</th></tr><tr><td><code>s-1</code></td><td>segment, by ID</td></tr></table>',
+      'Dry run: nothing was sent to https://x.example. Time zone: <code>UTC</code>',
+      ''
+    ])
+  })
+})
+
 describe('writeDryRunSummary', () => {
   it('lists everything given, escaped, and says nothing was sent', async () => {
     await writeDryRunSummary({

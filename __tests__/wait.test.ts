@@ -170,4 +170,16 @@ describe('waitForRefreshes', () => {
       /^Waiting up to 1 s for 2 segment\(s\) to finish refreshing\.\.\.\n/
     )
   })
+
+  it('polls about once per wait-interval-seconds, never faster, until the deadline', async () => {
+    const { client, reads } = scripted({ 's-1': [notYet] })
+    await waitForRefreshes(
+      client,
+      { waitTimeoutMs: 1_000, waitIntervalMs: 200, timeZone: 'UTC' } as Settings,
+      [sent('s-1', 'Alpha')]
+    )
+    // Polls at about 0.2, 0.4, 0.6 and 0.8 s (each up to 10% later), and one at the deadline.
+    expect(reads.length).toBeGreaterThanOrEqual(4)
+    expect(reads.length).toBeLessThanOrEqual(6)
+  })
 })
