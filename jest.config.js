@@ -16,6 +16,6 @@ export default {
   coverageReporters: ['text', 'text-summary'],
   // Set at what the suite reaches, so coverage only goes up.
   coverageThreshold: {
-    global: { lines: 99, statements: 98, functions: 100, branches: 90 }
+    global: { lines: 99.5, statements: 99, functions: 100, branches: 96 }
   }
 }
