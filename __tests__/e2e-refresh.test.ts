@@ -280,7 +280,9 @@ describe.each(runtimes)('the built action on $name', ({ node }) => {
       expect(warning.message).toContain(
         '1 manual refresh per segment per hour, 2 per segment per day and 10 per account per day'
       )
-      expect(warning.message).toMatch(/The limit resets at \d\d:\d\d UTC, in (\d+ minutes|1 h)/)
+      expect(warning.message).toMatch(
+        /The limit resets (tomorrow )?at \d\d:\d\d UTC, in (\d+ minutes|1 h)/
+      )
     })
 
     it('fails the step with on-rate-limit: fail, after setting the outputs', async () => {
