@@ -7,6 +7,7 @@ import { log } from './log.js'
 import { LookupError } from './name-match.js'
 import { preflight } from './preflight.js'
 import { refreshSegments } from './refresh.js'
+import { checkScheduleCoverage } from './schedule-coverage.js'
 import {
   annotate,
   failureMessage,
@@ -25,6 +26,7 @@ export async function run(): Promise<void> {
   try {
     const settings = getSettings()
     logPlan(settings)
+    checkScheduleCoverage(settings)
     if (settings.dryRun) {
       await writeDryRunSummary(settings)
       log.info('Dry run: every input is valid; nothing was sent to SendGrid.')
