@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
 import {
   checkableSpecPath,
+  contactsSpecPath,
   singleSendsSpecPath,
   startPrism,
   startRecorder,
@@ -47,6 +48,7 @@ describe('the built action against the official OpenAPI file, through prism prox
   let simulator: Awaited<ReturnType<typeof startSimulator>>
   let prism: Awaited<ReturnType<typeof startPrism>>
   let singleSendsPrism: Awaited<ReturnType<typeof startPrism>>
+  let contactsPrism: Awaited<ReturnType<typeof startPrism>>
   let recorder: Awaited<ReturnType<typeof startRecorder>>
 
   beforeAll(async () => {
@@ -56,9 +58,10 @@ describe('the built action against the official OpenAPI file, through prism prox
       accountDailyLimit: 1000,
       maxPageSize: 2
     })
-    ;[prism, singleSendsPrism] = await Promise.all([
+    ;[prism, singleSendsPrism, contactsPrism] = await Promise.all([
       startPrism(['proxy', '--errors', checkableSpecPath(), simulator.url]),
-      startPrism(['proxy', '--errors', singleSendsSpecPath, simulator.url])
+      startPrism(['proxy', '--errors', singleSendsSpecPath, simulator.url]),
+      startPrism(['proxy', '--errors', contactsSpecPath, simulator.url])
     ])
     // Each endpoint goes through the Prism of its file. The segment list goes around Prism: its
     // official 200 schema is wrong (it describes one flat segment, not SendGrid's
@@ -68,12 +71,14 @@ describe('the built action against the official OpenAPI file, through prism prox
         ? simulator.url
         : path.startsWith('/v3/marketing/singlesends')
           ? singleSendsPrism.url
-          : prism.url
+          : path.startsWith('/v3/marketing/contacts')
+            ? contactsPrism.url
+            : prism.url
     )
   }, 90_000)
   afterAll(async () => {
     await recorder?.close()
-    await Promise.all([prism?.close(), singleSendsPrism?.close()])
+    await Promise.all([prism?.close(), singleSendsPrism?.close(), contactsPrism?.close()])
     await simulator?.close()
   })
   beforeEach(() => {
@@ -82,6 +87,7 @@ describe('the built action against the official OpenAPI file, through prism prox
     simulator.addSegment({ id: ids.a, name: 'Contract A', contactsCount: 10 })
     simulator.addSegment({ id: ids.b, name: 'Contract, B', contactsCount: 20 })
     simulator.singleSends.clear()
+    simulator.contactJobs.clear()
   })
 
   describe.each(runtimes)('on $name', ({ node }) => {
@@ -170,6 +176,30 @@ describe('the built action against the official OpenAPI file, through prism prox
           `GET /v3/marketing/singlesends/${campaign(4)}`
         ])
       )
+    })
+
+    it('reads contact jobs, pending, finished, errored and unknown, within the contract', async () => {
+      const job = (n: number) => `c0ffee00-0000-4000-8000-0000000000a${n}`
+      simulator.addContactJob({ id: job(1), finishesAt: Date.now() + 700 })
+      simulator.addContactJob({ id: job(2), status: 'errored', erroredCount: 3 })
+      simulator.addContactJob({ id: job(3), jobType: 'delete' })
+      const landed = await run({
+        'segment-ids': ids.a,
+        'contact-job-ids': `${job(1)} ${job(2)} ${job(3)}`,
+        'wait-interval-seconds': '0.2',
+        'max-retries': '0'
+      })
+      const unknown = await run({
+        'segment-ids': ids.a,
+        'contact-job-ids': job(9),
+        'max-retries': '0'
+      })
+      expectNoViolations(recorder.exchanges)
+      expect({ exitCode: landed.exitCode, stdout: landed.stdout }).toMatchObject({ exitCode: 0 })
+      expect(unknown.exitCode).toBe(1)
+      const jobReads = recorder.exchanges.filter((e) => e.path.includes('/contacts/imports/'))
+      expect(new Set(jobReads.map((e) => e.status))).toEqual(new Set([200, 404]))
+      expect(jobReads.filter((e) => e.path.endsWith(job(1))).length).toBeGreaterThan(1)
     })
 
     it('gets a declared 404 for an unknown Single Send', async () => {
@@ -304,7 +334,7 @@ describe('the built action against the official OpenAPI file, through prism prox
 })
 
 describe('the vendored OpenAPI files', () => {
-  it.each([[specPath], [singleSendsSpecPath]])(
+  it.each([[specPath], [singleSendsSpecPath], [contactsSpecPath]])(
     '%s is the unmodified official copy SOURCE.md names',
     (path) => {
       const name = basename(path)

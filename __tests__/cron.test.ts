@@ -100,9 +100,34 @@ describe('parseCron', () => {
     '* * * * MONDAY',
     '0 0 ? * *',
     '100 * * * *',
+    '!5 * * * *',
+    '5/2x * * * *',
+    'X-5 * * * *',
+    '0-X * * * *',
+    '1e1 * * * *',
+    '0x1 * * * *',
     `0 ${'1,'.repeat(120)}1 * * *`
   ])('refuses %j', (line) => {
     expect(parseCron(line)).toBeNull()
+  })
+
+  it('knows every month and day by its name', () => {
+    const months = 'JAN FEB MAR APR MAY JUN JUL AUG SEP OCT NOV DEC'.split(' ')
+    months.forEach((name, index) =>
+      expect(sorted(parseCron(`0 0 1 ${name} *`)!.months)).toEqual([index + 1])
+    )
+    'sun mon tue wed thu fri sat'
+      .split(' ')
+      .forEach((name, index) =>
+        expect(sorted(parseCron(`0 0 * * ${name}`)!.weekdays)).toEqual([index])
+      )
+  })
+
+  it('reads a line of up to 200 characters', () => {
+    const hours = (length: number) => `0 ${'1,'.repeat((length - 9) / 2)}1 * * *`
+    expect(hours(199)).toHaveLength(199)
+    expect(parseCron(`${hours(199)} `)).not.toBeNull()
+    expect(parseCron(`${hours(199)}  `)).toBeNull()
   })
 
   it('takes white space of any width around the fields', () => {

@@ -52,6 +52,8 @@ describe('getSettings', () => {
       singleSendIds: [],
       singleSendNames: [],
       singleSendsWithinMs: 0,
+      contactJobIds: [],
+      contactsSettleMs: 0,
       timeZone: 'UTC',
       onRateLimit: 'warn',
       baseUrl: 'https://api.sendgrid.com',
@@ -351,5 +353,41 @@ describe('getSettings, at the edges of each input', () => {
     ['https://:secret@api.sendgrid.com', 'it must not contain credentials']
   ])('rejects api-url %s', (value, reason) => {
     expect(problemsFor({ 'api-url': value })[0]).toContain(reason)
+  })
+})
+
+describe('contact-job-ids and contacts-settle-seconds', () => {
+  it('reads job IDs separated by commas, spaces and newlines, each once, in order', () => {
+    const settings = settingsFor({
+      'contact-job-ids': ' job_1, JOB-2\n job_1 \t9f3c ',
+      'contacts-settle-seconds': '90.5'
+    })
+    expect(settings.contactJobIds).toEqual(['job_1', 'JOB-2', '9f3c'])
+    expect(settings.contactsSettleMs).toBe(90_500)
+  })
+
+  it('is not a source of segments', () => {
+    expect(problemsFor({ 'segment-ids': '', 'contact-job-ids': 'job1' })).toEqual([
+      `Input 'segment-ids' has an invalid value "": give at least one segment ID (or use segment-names, single-send-ids, single-send-names or single-sends-within-minutes)`
+    ])
+  })
+
+  it('refuses IDs that could change the request path, naming every bad one', () => {
+    expect(problemsFor({ 'contact-job-ids': 'ok, a/b, c?d, e%2F, f.g, ok2' })).toEqual([
+      `Input 'contact-job-ids' has an invalid value "a/b, c?d, e%2F, f.g": each job ID must be 1 to 64 letters, digits, - or _ (the job_id SendGrid returned)`
+    ])
+    expect(problemsFor({ 'contact-job-ids': 'x'.repeat(64) })).toEqual([])
+    expect(problemsFor({ 'contact-job-ids': 'x'.repeat(65) })).toHaveLength(1)
+    expect(problemsFor({ 'contact-job-ids': 'a\u0000b' })).toHaveLength(1)
+  })
+
+  it('takes a settle time from 0 to 3600 seconds', () => {
+    expect(settingsFor({ 'contacts-settle-seconds': '3600' }).contactsSettleMs).toBe(3_600_000)
+    expect(problemsFor({ 'contacts-settle-seconds': '3600.5' })).toEqual([
+      `Input 'contacts-settle-seconds' has an invalid value "3600.5": it must be at most 3600 seconds`
+    ])
+    expect(problemsFor({ 'contacts-settle-seconds': '-1' })).toEqual([
+      `Input 'contacts-settle-seconds' has an invalid value "-1": it must be a non-negative number`
+    ])
   })
 })

@@ -97,6 +97,57 @@ describe('run', () => {
     expect(stdout).toContain('given both by ID and by name')
   })
 
+  it('waits for contact jobs first, and judges freshness against when they landed', async () => {
+    const landed = Date.now() - 60_000
+    simulator.addContactJob({ id: 'job-1', finishesAt: landed })
+    simulator.addContactJob({ id: 'job-2', finishesAt: Date.now() + 300 })
+    Object.assign(simulator.segments.get(ids.a)!, { sampleUpdatedAt: landed - 60_000 })
+    const { exitCode, results, outputs, summary } = await runWith({
+      'segment-ids': `${ids.a} ${ids.b}`,
+      'contact-job-ids': 'job-1 job-2',
+      'fresh-within-minutes': '10',
+      'wait-interval-seconds': '0.1'
+    })
+    expect(exitCode).toBe(0)
+    expect(results.map((r) => r.outcome)).toEqual(['refreshed', 'refreshed'])
+    const firstSegmentRequest = simulator.requests.findIndex((r) => r.path.includes('/segments/'))
+    expect(
+      simulator.requests.slice(firstSegmentRequest).every((r) => r.path.includes('/segments/'))
+    ).toBe(true)
+    expect(JSON.parse(outputs['contact-jobs']).map((j: { status: string }) => j.status)).toEqual([
+      'completed',
+      'completed'
+    ])
+    expect(summary).toContain('Contacts first: 2 jobs finished')
+    expect(stdout).toContain(
+      'after contact job(s) job-1, job-2 have finished, except what SendGrid recomputed in the last 10 minutes,'
+    )
+  })
+
+  it('refreshes nothing when a contact job did not land, and keeps every segment in results', async () => {
+    simulator.addSingleSend({
+      id: 'bf000000-0000-4000-8000-000000000001',
+      name: 'Soon',
+      segmentIds: [ids.b]
+    })
+    const { exitCode, results, summary } = await runWith({
+      'segment-ids': ids.a,
+      'single-send-ids': 'bf000000-0000-4000-8000-000000000001',
+      'contact-job-ids': 'missing-job'
+    })
+    expect(exitCode).toBe(1)
+    expect(simulator.requestsFor('refresh', ids.a)).toHaveLength(0)
+    expect(simulator.requests.filter((r) => r.path.includes('/segments/'))).toHaveLength(0)
+    expect(results.map((r) => [r.segment_id, r.outcome, r.single_send_ids])).toEqual([
+      [ids.a, 'failed', []],
+      [ids.b, 'failed', ['bf000000-0000-4000-8000-000000000001']]
+    ])
+    expect(summary).toContain('The contacts did not land: contact job missing-job not found.')
+    expect(stdout).toContain(
+      '::error::1 of 1 contact job(s) did not finish writing their contacts, so no segment was refreshed.'
+    )
+  })
+
   it('settles fresh segments, keeps to the budget, and writes a summary a person reads', async () => {
     const now = Date.now()
     const hostile = '<img src=x onerror=alert(1)> & "VIP"'

@@ -128,6 +128,27 @@ describe('freshnessVerdict', () => {
   })
   // now is 16:00 in Berlin.
 
+  it('is fresh only when recomputed after the contacts landed, and says so', () => {
+    const recomputed = snapshot({ sampleUpdatedAt: '2026-11-26T14:48:00Z' })
+    const landed = (iso: string) => Date.parse(iso)
+    expect(
+      freshnessVerdict(target, recomputed, within(15), now, landed('2026-11-26T14:48:01Z'))
+    ).toBeNull()
+    const fresh = freshnessVerdict(
+      target,
+      recomputed,
+      within(15),
+      now,
+      landed('2026-11-26T14:48:00Z')
+    )
+    expect(fresh?.reason).toBe(
+      "recomputed by SendGrid's schedule at 15:48 Europe/Berlin, 12 minutes ago, after the contacts landed"
+    )
+    expect(fresh?.message).toContain(
+      '12 minutes ago, after the contacts landed (fresh-within-minutes: 15).'
+    )
+  })
+
   it("is fresh when SendGrid's schedule recomputed the segment within the window", () => {
     const result = freshnessVerdict(
       target,
@@ -359,7 +380,7 @@ describe('preflight', () => {
     onRateLimit: 'warn' as const
   }
   const run = (settings: Partial<typeof base>, client: SendGridClient, targets: Target[]) =>
-    preflight(client, { ...base, ...settings } as Settings, targets, () => now)
+    preflight(client, { ...base, ...settings } as Settings, targets, null, () => now)
 
   it('reads nothing when no check needs a read', async () => {
     const { client, read } = clientAnswering({})

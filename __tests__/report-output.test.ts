@@ -5,6 +5,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import * as core from '@actions/core'
+import type { ContactJob } from '../src/contact-jobs.js'
 import type { Settings } from '../src/inputs.js'
 import { newResult, type SegmentResult } from '../src/outcomes.js'
 import {
@@ -100,6 +101,7 @@ describe('setOutputs', () => {
     })
     const outputs = parseOutputFile(readFileSync(outputFile, 'utf8'))
     expect(Object.keys(outputs).sort()).toEqual([
+      'contact-jobs',
       'contacts-counts',
       'failed',
       'fresh',
@@ -110,6 +112,7 @@ describe('setOutputs', () => {
       'results',
       'single-sends'
     ])
+    expect(outputs['contact-jobs']).toBe('[]')
     expect(outputs['job-id']).toBe('job-1')
     expect(JSON.parse(outputs['job-ids'])).toEqual({ 's-1': 'job-1' })
     expect(JSON.parse(outputs.refreshed)).toEqual(['s-1', 's-2'])
@@ -190,6 +193,99 @@ describe('failureMessage', () => {
     )
     expect(failureMessage(results.slice(0, 4), settings('warn'))).toBeNull()
     expect(failureMessage([], settings('fail'))).toBeNull()
+  })
+})
+
+describe('contact jobs in the outputs and the summary', () => {
+  const settings = { timeZone: 'Europe/Berlin', contactsSettleMs: 0 } as Settings
+  const contactJob = (fields: Partial<ContactJob>): ContactJob => ({
+    id: 'job-1',
+    status: 'errored',
+    jobType: 'upsert',
+    requestedCount: 1200,
+    createdCount: 1100,
+    updatedCount: 63,
+    deletedCount: null,
+    erroredCount: 37,
+    finishedAt: '2026-11-27T11:58:00Z',
+    problem: null,
+    ...fields
+  })
+
+  it('sets contact-jobs, one entry per job with every key', () => {
+    setOutputs({
+      results: [],
+      singleSends: [],
+      contacts: {
+        jobs: [contactJob({}), contactJob({ id: '<2>', status: 'not_found', finishedAt: null })],
+        landedAt: null
+      }
+    })
+    const outputs = parseOutputFile(readFileSync(outputFile, 'utf8'))
+    expect(JSON.parse(outputs['contact-jobs'])).toEqual([
+      {
+        id: 'job-1',
+        status: 'errored',
+        job_type: 'upsert',
+        requested_count: 1200,
+        created_count: 1100,
+        updated_count: 63,
+        deleted_count: null,
+        errored_count: 37,
+        finished_at: '2026-11-27T11:58:00Z'
+      },
+      expect.objectContaining({ id: '<2>', status: 'not_found', finished_at: null })
+    ])
+  })
+
+  it('says when the contacts landed before the table, and lists the jobs in a details block', async () => {
+    await writeSummary(
+      {
+        results: results.slice(0, 1),
+        singleSends: [],
+        contacts: { jobs: [contactJob({})], landedAt: Date.parse('2026-11-27T11:58:00Z') }
+      },
+      settings,
+      now
+    )
+    const lines = readFileSync(summaryFile, 'utf8').split('\n')
+    expect(lines.slice(0, 3)).toEqual([
+      '<h2>SendGrid segment refresh</h2>',
+      '<p><strong>VIP &lt;b&gt; is fresh and ready to send to.</strong></p>',
+      '<p>Contacts first: 1 job finished at 12:58 Europe/Berlin, 2 minutes ago; 1,163 of 1,200 contacts written, 37 rejected.</p>'
+    ])
+    expect(lines[3]).toMatch(/^<table>/)
+    expect(lines).toContain('<details><summary>Contact jobs</summary>')
+    expect(lines).toContain(
+      '<table><tr><th>Job ID</th><th>Status</th><th>Contacts</th><th>Finished</th></tr><tr><td><code>job-1</code></td><td>errored</td><td>upsert: 1,200 requested, 1,100 created, 63 updated, 37 rejected</td><td>at 12:58 Europe/Berlin, 2 minutes ago</td></tr></table>'
+    )
+  })
+
+  it('makes contacts that did not land the answer, and fails the step for them', async () => {
+    const jobs = [
+      contactJob({ status: '<failed>', finishedAt: null }),
+      contactJob({ id: 'job-2', status: 'completed' })
+    ]
+    await writeSummary(
+      { results, singleSends: [], contacts: { jobs, landedAt: null } },
+      settings,
+      now
+    )
+    const summary = readFileSync(summaryFile, 'utf8')
+    expect(summary.split('\n')[1]).toBe(
+      '<p><strong>The contacts did not land: contact job job-1 &lt;failed&gt;. No segment was refreshed and no refresh budget was spent.</strong></p>'
+    )
+    expect(summary).toContain(
+      '<td>&lt;failed&gt;</td><td>upsert: 1,200 requested, 1,100 created, 63 updated, 37 rejected</td><td>—</td></tr>'
+    )
+    expect(
+      failureMessage(results, { onRateLimit: 'warn' } as Settings, { jobs, landedAt: null })
+    ).toBe(
+      '1 of 2 contact job(s) did not finish writing their contacts, so no segment was refreshed. See the annotations above.'
+    )
+    expect(
+      failureMessage([], { onRateLimit: 'warn' } as Settings, { jobs: jobs.slice(1), landedAt: 0 })
+    ).toBeNull()
   })
 })
 
@@ -327,6 +423,7 @@ describe('writeDryRunSummary', () => {
       singleSendIds: ['c-1'],
       singleSendNames: ['Black & Friday'],
       singleSendsWithinMs: 90 * 60_000,
+      contactJobIds: ['job_<1>'],
       baseUrl: 'https://api.sendgrid.com',
       timeZone: 'Europe/Berlin'
     } as Settings)
@@ -346,6 +443,9 @@ describe('writeDryRunSummary', () => {
       '<tr><td>every Single Send due in the next 90 minutes</td><td>found on a real run</td></tr>'
     )
     expect(summary).toContain(
+      '<tr><td><code>job_&lt;1&gt;</code></td><td>contact job, waited for before any segment is read (on a real run)</td></tr>'
+    )
+    expect(summary).toContain(
       'Dry run: nothing was sent to https://api.sendgrid.com. Time zone: <code>Europe/Berlin</code>'
     )
   })
@@ -357,6 +457,7 @@ describe('writeDryRunSummary', () => {
       singleSendIds: [] as string[],
       singleSendNames: [] as string[],
       singleSendsWithinMs: 0,
+      contactJobIds: [] as string[],
       baseUrl: 'https://x.example',
       timeZone: 'UTC'
     } as Settings)

@@ -71,6 +71,14 @@ describe('coverageAdvice', () => {
     expect(advised('0,30   * * * *', 60).notice).toContain('such as `7,37 * * * *`,')
     expect(advised('*/5 * * * *', 60).notice).toContain('such as minute 7,')
     expect(advised('0,53 * * * *', 60).notice).toContain('such as minute 7,')
+    expect(advised('30,0 * * * *', 60).notice).toContain('such as `7,37 * * * *`,')
+    expect(advised('0,52 * * * *', 60).notice).toContain('such as `7,59 * * * *`,')
+  })
+
+  it('shows the line with its white space folded', () => {
+    expect(advised('  0\t*  * * *\n', 30).warning).toMatch(
+      /^This schedule line \(`0 \* \* \* \*`\) runs/
+    )
   })
 
   it('says why a line cannot be read', () => {
@@ -129,7 +137,7 @@ describe('scheduleLineOfThisRun', () => {
       none: 'the event payload could not be read (larger than 1 MiB)'
     })
     expect(
-      scheduleLineOfThisRun(scheduledRun(`{"schedule": "0 * * * *"}${padding.slice(26)}`))
+      scheduleLineOfThisRun(scheduledRun(`{"schedule": "0 * * * *"}${padding.slice(25)}`))
     ).toEqual({ line: '0 * * * *' })
   })
 })

@@ -1,4 +1,4 @@
-// Times as a person reads them: the wall clock in the user's time zone, and how far from now.
+// Times (and counts) as a person reads them: the wall clock in the user's time zone, and how far from now.
 // Machine-readable ISO values stay in the outputs; every sentence a person reads uses these.
 
 const minuteMs = 60_000
@@ -46,6 +46,11 @@ export function describeDuration(ms: number): string {
   if (hours < 48) return minutes % 60 === 0 ? `${hours} h` : `${hours} h ${minutes % 60} min`
   return `${Math.floor(hours / 24)} days`
 }
+
+let numberFormat: Intl.NumberFormat | undefined
+/** "1,200". Made on first use: Intl's locale data costs start-up time. */
+export const formatCount = (n: number): string =>
+  (numberFormat ??= new Intl.NumberFormat('en-US')).format(n)
 
 const formatters = new Map<string, Intl.DateTimeFormat>()
 

@@ -18,6 +18,10 @@ export interface Settings {
   singleSendNames: string[]
   /** Every Single Send scheduled to go out within this long from now is served; 0 = off. */
   singleSendsWithinMs: number
+  /** SendGrid contact jobs (imports, upserts, deletes) that must finish before any segment is read. */
+  contactJobIds: string[]
+  /** How long after the last contact job finished its contacts count as landed. */
+  contactsSettleMs: number
   /** Canonical IANA name sent as `user_time_zone`. */
   timeZone: string
   onRateLimit: RateLimitPolicy
@@ -48,6 +52,8 @@ export const inputDefaults = {
   'check-quota': 'true',
   'fresh-within-minutes': '0',
   'single-sends-within-minutes': '0',
+  'contact-job-ids': '',
+  'contacts-settle-seconds': '0',
   wait: 'false',
   'wait-timeout-seconds': '600',
   'wait-interval-seconds': '15'
@@ -136,6 +142,7 @@ export function getSettings(): Settings {
     () => Math.round(parseNumber('single-sends-within-minutes') * 60_000),
     0
   )
+  const contactJobIds = check(() => parseContactJobIds(core.getInput('contact-job-ids')), [])
   const sources = [segmentIds, segmentNames, singleSendIds, singleSendNames].flat()
   const unreadable = problems.some((p) =>
     ['segment-ids', 'single-send-ids', 'single-sends-within-minutes'].includes(p.input)
@@ -158,6 +165,8 @@ export function getSettings(): Settings {
     singleSendIds,
     singleSendNames,
     singleSendsWithinMs,
+    contactJobIds,
+    contactsSettleMs: check(() => parseSecondsUpTo('contacts-settle-seconds', 3600), 0),
     timeZone: check(() => parseTimeZone(readInput('time-zone')), 'UTC'),
     onRateLimit: check(() => parseChoice('on-rate-limit', ['warn', 'fail'] as const), 'warn'),
     baseUrl: check(() => parseBaseUrl(), dataResidencyHosts.global),
@@ -208,6 +217,23 @@ export function parseIdList(
     }
   }
   return { unique, duplicates }
+}
+
+/** SendGrid's job IDs are UUIDs; anything that could change the request path is refused. */
+const contactJobIdPattern = /^[A-Za-z0-9_-]{1,64}$/
+
+/** Job IDs separated by commas, spaces or newlines, in input order, each once. */
+export function parseContactJobIds(raw: string): string[] {
+  const tokens = raw.split(/[\s,]+/).filter(Boolean)
+  const bad = tokens.filter((token) => !contactJobIdPattern.test(token))
+  if (bad.length > 0) {
+    throw new InputProblem(
+      'contact-job-ids',
+      bad.join(', '),
+      'each job ID must be 1 to 64 letters, digits, - or _ (the job_id SendGrid returned)'
+    )
+  }
+  return [...new Set(tokens)]
 }
 
 /** Names may hold spaces and commas, so only newlines separate them. */
@@ -281,6 +307,13 @@ function parseSeconds(name: InputName, { allowZero }: { allowZero: boolean }): n
   const seconds = parseNumber(name)
   if (!allowZero && seconds === 0)
     throw new InputProblem(name, readInput(name), 'it must be more than 0 seconds')
+  return Math.round(seconds * 1000)
+}
+
+function parseSecondsUpTo(name: InputName, most: number): number {
+  const seconds = parseNumber(name)
+  if (seconds > most)
+    throw new InputProblem(name, readInput(name), `it must be at most ${most} seconds`)
   return Math.round(seconds * 1000)
 }
 

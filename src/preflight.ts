@@ -36,6 +36,7 @@ export async function preflight(
   client: SendGridClient,
   settings: Settings,
   targets: Target[],
+  contactsLandedAt: number | null = null,
   now: () => number = Date.now
 ): Promise<Preflight> {
   if (!settings.checkQuota && !settings.wait && settings.freshWithinMs === 0) {
@@ -54,7 +55,7 @@ export async function preflight(
       const at = now()
       const verdict =
         (settings.checkQuota ? invalidQueryVerdict(target, before) : null) ??
-        freshnessVerdict(target, before, settings, at) ??
+        freshnessVerdict(target, before, settings, at, contactsLandedAt) ??
         (settings.checkQuota ? quotaVerdict(target, before, settings, at) : null)
       if (verdict) settled.push(verdict)
       else toRefresh.push({ target, before })
@@ -118,13 +119,15 @@ export function invalidQueryVerdict(
 
 /**
  * `fresh` when SendGrid recomputed the segment within `fresh-within-minutes`, on its own schedule
- * (sample_updated_at) or by a manual refresh (last_refreshed_at), whichever is later; else null.
+ * (sample_updated_at) or by a manual refresh (last_refreshed_at), whichever is later, and after the
+ * contacts of this run's contact jobs landed; else null.
  */
 export function freshnessVerdict(
   target: Target,
   segment: SegmentSnapshot,
   settings: Pick<Settings, 'timeZone' | 'freshWithinMs'>,
-  now: number
+  now: number,
+  contactsLandedAt: number | null = null
 ): SegmentResult | null {
   if (settings.freshWithinMs <= 0) return null
   const scheduled = parseTime(segment.sampleUpdatedAt)
@@ -135,13 +138,20 @@ export function freshnessVerdict(
   const how =
     manual !== null && manual >= recomputedAt ? 'by a manual refresh' : "by SendGrid's schedule"
   const when = `recomputed ${how} ${describeInstant(recomputedAt, settings.timeZone, now)}`
+  if (contactsLandedAt !== null && recomputedAt < contactsLandedAt) {
+    log.info(
+      `${segmentLabel(target.segmentId, target.segmentName)} was ${when}, before the contacts landed ${describeInstant(contactsLandedAt, settings.timeZone, now)}: it is refreshed.`
+    )
+    return null
+  }
+  const after = contactsLandedAt === null ? '' : ', after the contacts landed'
   const window = settings.freshWithinMs / 60_000
   const result = newResult(target.segmentId, target.segmentName, {
     outcome: 'fresh',
     httpStatus: null,
     annotation: null,
-    reason: when,
-    message: `${segmentLabel(target.segmentId, target.segmentName)} is fresh: ${when} (fresh-within-minutes: ${window}). No refresh was sent, so no budget was spent.`
+    reason: `${when}${after}`,
+    message: `${segmentLabel(target.segmentId, target.segmentName)} is fresh: ${when}${after} (fresh-within-minutes: ${window}). No refresh was sent, so no budget was spent.`
   })
   return withSnapshot(result, segment)
 }

@@ -1,15 +1,23 @@
 // Everything a person or a later step sees of a run: outputs, annotations and the job summary.
 import * as core from '@actions/core'
-import { describeInstant } from './human-time.js'
+import {
+  contactsSentence,
+  jobCounts,
+  jobsNotLanded,
+  type ContactJob,
+  type ContactsFirst
+} from './contact-jobs.js'
+import { describeInstant, formatCount } from './human-time.js'
 import type { Settings } from './inputs.js'
 import { log } from './log.js'
 import type { SegmentResult } from './outcomes.js'
 import { scheduledSendTime, type ServedSingleSend } from './single-sends.js'
 
-/** What a run did: every segment's result, and the Single Sends it acted on. */
+/** What a run did: every segment's result, the Single Sends it acted on, and its contact jobs. */
 export interface RunOutcome {
   results: SegmentResult[]
   singleSends: ServedSingleSend[]
+  contacts?: ContactsFirst
 }
 
 /** The `results` output entry: snake_case, every key always present. */
@@ -43,8 +51,23 @@ export function toSingleSendEntry(singleSend: ServedSingleSend): Record<string, 
   }
 }
 
+/** The `contact-jobs` output entry. */
+export function toContactJobEntry(job: ContactJob): Record<string, unknown> {
+  return {
+    id: job.id,
+    status: job.status,
+    job_type: job.jobType,
+    requested_count: job.requestedCount,
+    created_count: job.createdCount,
+    updated_count: job.updatedCount,
+    deleted_count: job.deletedCount,
+    errored_count: job.erroredCount,
+    finished_at: job.finishedAt
+  }
+}
+
 /** Sets every output; called on every path, failures included, so later steps can rely on them. */
-export function setOutputs({ results, singleSends }: RunOutcome): void {
+export function setOutputs({ results, singleSends, contacts }: RunOutcome): void {
   const refreshed = results.filter((r) => r.outcome === 'refreshed')
   const idsWith = (outcome: SegmentResult['outcome']): string[] =>
     results.filter((r) => r.outcome === outcome).map((r) => r.segmentId)
@@ -64,6 +87,7 @@ export function setOutputs({ results, singleSends }: RunOutcome): void {
   core.setOutput('failed', JSON.stringify(idsWith('failed')))
   core.setOutput('contacts-counts', JSON.stringify(contactsCounts))
   core.setOutput('single-sends', JSON.stringify(singleSends.map(toSingleSendEntry)))
+  core.setOutput('contact-jobs', JSON.stringify((contacts?.jobs ?? []).map(toContactJobEntry)))
 }
 
 export function annotate(results: SegmentResult[]): void {
@@ -75,8 +99,19 @@ export function annotate(results: SegmentResult[]): void {
   }
 }
 
-/** The step fails when a segment failed, or was rate-limited under `on-rate-limit: fail`. */
-export function failureMessage(results: SegmentResult[], settings: Settings): string | null {
+/**
+ * The step fails when contact jobs did not land, when a segment failed, or when one was
+ * rate-limited under `on-rate-limit: fail`.
+ */
+export function failureMessage(
+  results: SegmentResult[],
+  settings: Settings,
+  contacts?: ContactsFirst
+): string | null {
+  const notLanded = contacts ? jobsNotLanded(contacts.jobs).length : 0
+  if (notLanded > 0) {
+    return `${notLanded} of ${contacts?.jobs.length} contact job(s) did not finish writing their contacts, so no segment was refreshed. See the annotations above.`
+  }
   const failed = results.filter((r) => r.outcome === 'failed').length
   const limited = results.filter((r) => r.outcome === 'rate_limited').length
   const parts: string[] = []
@@ -139,16 +174,28 @@ export function headline(results: SegmentResult[], timeZone: string, now: number
  * then the IDs for those who need them. A missing summary file is a warning, never a lost run.
  */
 export async function writeSummary(
-  { results, singleSends }: RunOutcome,
+  { results, singleSends, contacts }: RunOutcome,
   settings: Settings,
   now = Date.now()
 ): Promise<void> {
+  const jobs = contacts?.jobs ?? []
+  const contactsFirst = contactsSentence(
+    jobs,
+    contacts?.landedAt ?? null,
+    settings.contactsSettleMs,
+    settings.timeZone,
+    now
+  )
+  // Contacts that did not land are the answer: nothing was refreshed because of them.
+  const answer =
+    contactsFirst && contacts?.landedAt === null
+      ? contactsFirst
+      : headline(results, settings.timeZone, now)
   const summary = core.summary
     .addHeading('SendGrid segment refresh', 2)
-    .addRaw(
-      `<p><strong>${escapeHtml(headline(results, settings.timeZone, now))}</strong></p>`,
-      true
-    )
+    .addRaw(`<p><strong>${escapeHtml(answer)}</strong></p>`, true)
+  if (contactsFirst && answer !== contactsFirst)
+    summary.addRaw(`<p>${escapeHtml(contactsFirst)}</p>`, true)
   const campaigns = singleSends.filter((s) => s.nothingToRefresh === null)
   if (campaigns.length === 0 && results.length > 0) summary.addTable(segmentTable(results))
   for (const campaign of campaigns) {
@@ -173,6 +220,18 @@ export async function writeSummary(
     r.httpStatus === null ? '—' : String(r.httpStatus)
   ])
 
+  const jobRows = jobs.map((job) => [
+    code(job.id),
+    escapeHtml(job.status),
+    escapeHtml(jobCounts(job)),
+    job.finishedAt ? describeInstant(Date.parse(job.finishedAt), settings.timeZone, now) : '—'
+  ])
+  if (jobRows.length > 0) {
+    summary
+      .addRaw('<details><summary>Contact jobs</summary>', true)
+      .addTable([header('Job ID', 'Status', 'Contacts', 'Finished'), ...jobRows])
+      .addRaw('</details>', true)
+  }
   try {
     await summary
       .addRaw('<details><summary>Segment IDs and job IDs</summary>', true)
@@ -242,7 +301,11 @@ export async function writeDryRunSummary(settings: Settings): Promise<void> {
             'found on a real run'
           ]
         ]
-      : [])
+      : []),
+    ...settings.contactJobIds.map((id) => [
+      code(id),
+      'contact job, waited for before any segment is read (on a real run)'
+    ])
   ]
   try {
     await core.summary
@@ -266,18 +329,13 @@ function summaryNotWritten(error: unknown): void {
   )
 }
 
-let numberFormat: Intl.NumberFormat | undefined
-// Made on first use: Intl's locale data costs start-up time.
-const formatNumber = (n: number): string =>
-  (numberFormat ??= new Intl.NumberFormat('en-US')).format(n)
-
 function contactsCell(result: SegmentResult): string {
   if (result.contactsCount === null) return '—'
-  const after = formatNumber(result.contactsCount)
+  const after = formatCount(result.contactsCount)
   if (result.contactsCountBefore === null) return after
   const change = result.contactsCount - result.contactsCountBefore
   const sign = change > 0 ? '+' : change < 0 ? '−' : '±'
-  return `${formatNumber(result.contactsCountBefore)} → ${after} (${sign}${formatNumber(Math.abs(change))})`
+  return `${formatCount(result.contactsCountBefore)} → ${after} (${sign}${formatCount(Math.abs(change))})`
 }
 
 function outcomeLabel(result: SegmentResult): string {

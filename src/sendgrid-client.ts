@@ -90,6 +90,8 @@ export const refreshPath = (segmentId: string): string =>
 export const segmentPath = (segmentId: string): string =>
   `/v3/marketing/segments/2.0/${encodeURIComponent(segmentId)}?contacts_sample=false`
 export const segmentsPath = '/v3/marketing/segments/2.0'
+export const contactJobPath = (id: string): string =>
+  `/v3/marketing/contacts/imports/${encodeURIComponent(id)}`
 export const singleSendsPath = '/v3/marketing/singlesends'
 export const singleSendSearchPath = '/v3/marketing/singlesends/search'
 export const singleSendPath = (id: string): string =>
@@ -129,6 +131,11 @@ export class SendGridClient {
 
   listSegments(): Promise<ApiResult> {
     return this.send('GET', segmentsPath)
+  }
+
+  /** The status of a contact import, upsert or delete job. */
+  getContactJob(id: string): Promise<ApiResult> {
+    return this.send('GET', contactJobPath(id))
   }
 
   getSingleSend(id: string): Promise<ApiResult> {

@@ -1,6 +1,8 @@
 // The run `npm run demo` shows and `npm run docs:summary` pictures: three audiences against the local
 // simulator, one of each kind a person meets: refreshed with a change in contacts, fresh already
 // (SendGrid's schedule recomputed it minutes ago), and rate-limited (refreshed 45 minutes ago, and usually twice today).
+// With `contactJob`, as `npm run demo` runs it, the pipeline has just written contacts: their job
+// finishes 2 s into the run, so the segment recomputed 8 minutes ago is refreshed too.
 import { runAction } from '../../__tests__/support/run-action.js'
 import { demoApiKey, startSimulator } from '../../__tests__/support/sendgrid-simulator.js'
 
@@ -10,10 +12,21 @@ export const demoSegments = {
   vip: 'c2b8d3ef-1a4b-4d6c-8e7f-809102b3c4d5'
 }
 
-export async function runDemoScenario() {
+export const demoContactJob = 'a3f1c9e2-7b4d-4e8a-9c61-2d5e8f0b1a7c'
+
+export async function runDemoScenario({ contactJob = false } = {}) {
   const now = Date.now()
   const minute = 60_000
   const simulator = await startSimulator({
+    contactJobs: [
+      {
+        id: demoContactJob,
+        finishesAt: now + 2000,
+        status: 'errored',
+        requestedCount: 40,
+        erroredCount: 6
+      }
+    ],
     refreshDelayMs: 1500,
     segments: [
       {
@@ -47,7 +60,8 @@ export async function runDemoScenario() {
       'time-zone': 'Europe/Berlin',
       'fresh-within-minutes': '30',
       wait: 'true',
-      'wait-interval-seconds': '0.5'
+      'wait-interval-seconds': '0.5',
+      ...(contactJob ? { 'contact-job-ids': demoContactJob } : {})
     })
     return { run, simulatorUrl: simulator.url }
   } finally {

@@ -3,7 +3,7 @@
 import { runDemoScenario } from './demo-scenario.js'
 import { summaryAsText } from './summary-text.js'
 
-const { run, simulatorUrl } = await runDemoScenario()
+const { run, simulatorUrl } = await runDemoScenario({ contactJob: true })
 
 console.log(`SendGrid simulator listened at ${simulatorUrl}\n`)
 console.log('--- action log (stdout) ---')

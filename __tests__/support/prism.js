@@ -15,6 +15,12 @@ export const singleSendsSpecPath = join(
   'contract',
   'tsg_mc_singlesends_v3.json'
 )
+export const contactsSpecPath = join(
+  projectRoot,
+  '__tests__',
+  'contract',
+  'tsg_mc_contacts_v3.json'
+)
 /** The one pattern in the official file that Prism cannot compile (invalid escapes under the u flag). */
 export const uncompilableCityPattern = '^[a-zA-Z\\u0080-\\u024F\\s\\/\\-\\)\\(\\`\\.\\"\\\']+$'
 

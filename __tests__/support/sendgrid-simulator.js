@@ -14,6 +14,7 @@ const listPath = '/v3/marketing/segments/2.0'
 const singleSendsPath = '/v3/marketing/singlesends'
 const singleSendSearchPath = '/v3/marketing/singlesends/search'
 const singleSendPathPattern = /^\/v3\/marketing\/singlesends\/([^/]+)$/
+const contactJobPathPattern = /^\/v3\/marketing\/contacts\/imports\/([^/]+)$/
 /** Where SendGrid's `_metadata` links point: its own host, never the one the client asked. */
 const sendGridOrigin = 'https://api.sendgrid.com'
 const hourMs = 60 * 60 * 1000
@@ -47,6 +48,16 @@ const hourMs = 60 * 60 * 1000
  */
 
 /**
+ * @typedef {object} SimulatedContactJob
+ * @property {string} id
+ * @property {'completed' | 'errored' | 'failed'} status what the job ends as
+ * @property {number} finishesAt when it finishes (ms); `pending` until then
+ * @property {'upsert' | 'delete'} jobType
+ * @property {number} requestedCount
+ * @property {number} erroredCount contacts rejected (all of them for `failed`)
+ */
+
+/**
  * @typedef {{ status: number, body?: string, headers?: Record<string, string> }
  *   | { hang: true } | { drop: true } | { delayMs: number }
  *   | { oversized: number, status: number, endless?: boolean }} Fault
@@ -77,6 +88,7 @@ const hourMs = 60 * 60 * 1000
  * @param {number} [options.maxPageSize] the most Single Sends one page holds (SendGrid: 100)
  * @param {boolean} [options.loopingNext] every page's `next` names the second page again
  * @param {{ key: string, cert: string }} [options.tls] serve HTTPS with this key and certificate
+ * @param {Array<Partial<SimulatedContactJob> & { id: string }>} [options.contactJobs]
  */
 export async function startSimulator(options = {}) {
   const now = options.now ?? (() => Date.now())
@@ -127,6 +139,21 @@ export async function startSimulator(options = {}) {
     return singleSend
   }
   for (const seed of options.singleSends ?? []) addSingleSend(seed)
+  /** @type {Map<string, SimulatedContactJob>} */
+  const contactJobs = new Map()
+  const addContactJob = (/** @type {Partial<SimulatedContactJob> & { id: string }} */ seed) => {
+    const job = {
+      status: 'completed',
+      finishesAt: now(),
+      jobType: 'upsert',
+      requestedCount: 100,
+      erroredCount: seed.status === 'failed' ? (seed.requestedCount ?? 100) : 0,
+      ...seed
+    }
+    contactJobs.set(seed.id, job)
+    return job
+  }
+  for (const seed of options.contactJobs ?? []) addContactJob(seed)
 
   /** Applies a refresh whose time has come, as SendGrid's background job would. */
   const settle = (/** @type {SimulatedSegment} */ segment) => {
@@ -210,6 +237,9 @@ export async function startSimulator(options = {}) {
     }
 
     if (url.pathname.startsWith(singleSendsPath)) return singleSendRoute(method, url, body, res)
+    const contactJobMatch = contactJobPathPattern.exec(url.pathname)
+    if (method === 'GET' && contactJobMatch)
+      return contactJob(decodeURIComponent(contactJobMatch[1]), res)
     const refreshMatch = refreshPathPattern.exec(url.pathname)
     if (method === 'POST' && refreshMatch)
       return refresh(decodeURIComponent(refreshMatch[1]), body, res)
@@ -320,6 +350,40 @@ export async function startSimulator(options = {}) {
   }
 
   /**
+   * A contact job: `pending` until it finishes, then its counts; created contacts for an upsert,
+   * deleted ones for a delete.
+   * @param {string} id
+   * @param {import('node:http').ServerResponse} res
+   */
+  function contactJob(id, res) {
+    const job = contactJobs.get(id)
+    if (!job) return sendJson(res, 404, { errors: [{ field: null, message: 'job not found' }] })
+    const iso = (/** @type {number} */ ms) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z')
+    const started = { id, job_type: job.jobType, started_at: iso(job.finishesAt - 60_000) }
+    if (now() < job.finishesAt) {
+      return sendJson(res, 200, {
+        ...started,
+        status: 'pending',
+        results: { requested_count: job.requestedCount }
+      })
+    }
+    const written = job.requestedCount - job.erroredCount
+    sendJson(res, 200, {
+      ...started,
+      status: job.status,
+      results: {
+        requested_count: job.requestedCount,
+        ...(job.jobType === 'delete'
+          ? { deleted_count: written }
+          : { created_count: written, updated_count: 0 }),
+        errored_count: job.erroredCount,
+        ...(job.erroredCount > 0 ? { errors_url: `${sendGridOrigin}/errors/${id}.csv` } : {})
+      },
+      finished_at: iso(job.finishesAt)
+    })
+  }
+
+  /**
    * @param {string} segmentId
    * @param {string} body
    * @param {import('node:http').ServerResponse} res
@@ -419,12 +483,14 @@ export async function startSimulator(options = {}) {
     counts,
     segments,
     singleSends,
+    contactJobs,
     requests,
     addSegment,
     addSingleSend,
+    addContactJob,
     /**
      * Queues a fault for the next matching request: kind 'refresh', 'get', 'list' (segments),
-     * 'singlesends' (list), 'singlesends-search' or 'singlesend' (get by ID).
+     * 'singlesends' (list), 'singlesends-search', 'singlesend' (get by ID) or 'contact-job'.
      */
     inject(
       /** @type {FaultKind} */ kind,
@@ -445,7 +511,7 @@ export async function startSimulator(options = {}) {
   }
 }
 
-/** @typedef {'refresh' | 'get' | 'list' | 'singlesends' | 'singlesends-search' | 'singlesend'} FaultKind */
+/** @typedef {'refresh' | 'get' | 'list' | 'singlesends' | 'singlesends-search' | 'singlesend' | 'contact-job'} FaultKind */
 
 /**
  * @param {string} method
@@ -457,6 +523,9 @@ function faultKey(method, path) {
   const singleSendMatch = singleSendPathPattern.exec(path)
   if (method === 'GET' && singleSendMatch)
     return `singlesend:${decodeURIComponent(singleSendMatch[1])}`
+  const contactJobMatch = contactJobPathPattern.exec(path)
+  if (method === 'GET' && contactJobMatch)
+    return `contact-job:${decodeURIComponent(contactJobMatch[1])}`
   const refreshMatch = refreshPathPattern.exec(path)
   if (method === 'POST' && refreshMatch) return `refresh:${decodeURIComponent(refreshMatch[1])}`
   if (method === 'GET' && path === listPath) return 'list:'
