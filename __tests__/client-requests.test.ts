@@ -51,14 +51,20 @@ async function serve(handler: Handler) {
 
 const clientFor = (
   url: string,
-  options: { onBehalfOf?: string; timeoutMs?: number; maxRetries?: number } = {}
+  options: {
+    onBehalfOf?: string
+    timeoutMs?: number
+    maxRetries?: number
+    signal?: AbortSignal
+  } = {}
 ) =>
   new SendGridClient({
     apiKey,
     baseUrl: url,
     onBehalfOf: options.onBehalfOf ?? null,
     timeoutMs: options.timeoutMs ?? 10_000,
-    maxRetries: options.maxRetries ?? 0
+    maxRetries: options.maxRetries ?? 0,
+    signal: options.signal
   })
 
 const answerWith =
@@ -232,5 +238,48 @@ describe('paging', () => {
       client.dispose()
       expect(seen).toHaveLength(1)
     }
+  })
+})
+
+describe('a cancelled run', () => {
+  it('sends nothing once the run is cancelled, and says so', async () => {
+    const { url, seen } = await serve(answerWith(200))
+    const cancel = new AbortController()
+    const client = clientFor(url, { signal: cancel.signal })
+    cancel.abort()
+    expect(await client.getSegment('s-1')).toEqual({
+      kind: 'no-response',
+      reason: 'cancelled',
+      detail: 'the run was cancelled before this request was sent',
+      attempts: 0,
+      lostEarlierAttempt: false
+    })
+    expect(seen).toHaveLength(0)
+    client.dispose()
+  })
+
+  it('does not retry: a cancel during the back-off returns the answer it had', async () => {
+    const { url, seen } = await serve(answerWith(500, '{"error":"down"}'))
+    const cancel = new AbortController()
+    const client = clientFor(url, { signal: cancel.signal, maxRetries: 3 })
+    const started = Date.now()
+    const answer = client.refreshSegment('s-1', 'UTC')
+    setTimeout(() => cancel.abort(), 100)
+    expect(await answer).toMatchObject({ kind: 'response', status: 500, attempts: 1 })
+    expect(Date.now() - started).toBeLessThan(450)
+    expect(seen).toHaveLength(1)
+    client.dispose()
+  })
+
+  it('does not retry an answer that came after the cancel', async () => {
+    const cancel = new AbortController()
+    const { url, seen } = await serve((request, response) => {
+      cancel.abort()
+      answerWith(503)(request, response)
+    })
+    const client = clientFor(url, { signal: cancel.signal, maxRetries: 3 })
+    expect(await client.getSegment('s-1')).toMatchObject({ status: 503, attempts: 1 })
+    expect(seen).toHaveLength(1)
+    client.dispose()
   })
 })

@@ -4,6 +4,8 @@ import { afterAll, afterEach, beforeEach, describe, expect, it, jest } from '@je
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { EventEmitter } from 'node:events'
+import { listenForCancel } from '../src/cancellation.js'
 import { run } from '../src/main.js'
 import {
   annotationsIn,
@@ -47,7 +49,10 @@ afterEach(async () => {
 
 afterAll(() => rmSync(workDir, { recursive: true, force: true }))
 
-async function runWith(inputs: Record<string, string>, { summaryFile = true } = {}) {
+async function runWith(
+  inputs: Record<string, string>,
+  { summaryFile = true, cancellation = listenForCancel(new EventEmitter()) } = {}
+) {
   stdout = ''
   process.exitCode = undefined
   for (const key of Object.keys(process.env)) if (key.startsWith('INPUT_')) delete process.env[key]
@@ -68,7 +73,7 @@ async function runWith(inputs: Record<string, string>, { summaryFile = true } = 
   rmSync(summaryPath, { recursive: true, force: true })
   if (summaryFile) writeFileSync(summaryPath, '')
   else mkdirSync(summaryPath)
-  await run()
+  await run(cancellation)
   const outputs = parseOutputFile(readFileSync(outputFile, 'utf8'))
   return {
     exitCode: process.exitCode ?? 0,
@@ -146,6 +151,96 @@ describe('run', () => {
     expect(stdout).toContain(
       '::error::1 of 1 contact job(s) did not finish writing their contacts, so no segment was refreshed.'
     )
+  })
+
+  it('reports every refresh spent when cut short by a signal while waiting, and sends no more', async () => {
+    const signals = new EventEmitter()
+    const exits: string[] = []
+    const arrived = async () => {
+      while (simulator.requests.filter((r) => r.path.includes('/refresh/')).length < 2)
+        await new Promise((resolve) => setTimeout(resolve, 5))
+      await new Promise((resolve) => setTimeout(resolve, 150))
+      signals.emit('SIGTERM')
+    }
+    const [{ exitCode, results, outputs, summary }] = await Promise.all([
+      runWith(
+        {
+          'segment-ids': `${ids.a} ${ids.b}`,
+          'segment-names': 'Beta',
+          wait: 'true',
+          'wait-interval-seconds': '60'
+        },
+        { cancellation: listenForCancel(signals, () => exits.push('exit')) }
+      ),
+      arrived()
+    ])
+    const requestsAfter = simulator.requests.length
+    expect(exitCode).toBe(1)
+    expect(results.map((r) => [r.segment_name, r.outcome])).toEqual([
+      ['Alpha', 'refreshed'],
+      ['Beta', 'refreshed']
+    ])
+    expect(Object.keys(JSON.parse(outputs['job-ids']))).toEqual([ids.a, ids.b])
+    expect(summary.split('\n')[1]).toBe(
+      '<p><strong>Cancelled after 2 refreshes: Alpha and Beta were refreshed; SendGrid may still be recomputing them.</strong></p>'
+    )
+    expect(annotationsIn(stdout).filter((a) => a.level === 'error')).toHaveLength(1)
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    expect(simulator.requests.length).toBe(requestsAfter)
+  })
+
+  it.each([
+    ['the wait for contact jobs', 'contacts/imports'],
+    ['the pre-flight reads', '/segments/2.0/']
+  ])('refreshes nothing when cut short during %s', async (_, path) => {
+    const signals = new EventEmitter()
+    simulator.addContactJob({ id: 'job-1', finishesAt: Date.now() + 60_000 })
+    simulator.inject('get', ids.a, { delayMs: 300 })
+    const cutShort = async () => {
+      while (!simulator.requests.some((r) => r.path.includes(path)))
+        await new Promise((resolve) => setTimeout(resolve, 5))
+      signals.emit('SIGINT')
+      // Once the pre-flight reads are in, let the job finish: only the signal stops the run.
+      simulator.contactJobs.get('job-1')!.finishesAt = Date.now()
+    }
+    const contactJob = path === '/segments/2.0/' ? 'job-2' : 'job-1'
+    if (contactJob === 'job-2') simulator.addContactJob({ id: 'job-2' })
+    const [{ exitCode, results, outputs, summary }] = await Promise.all([
+      runWith(
+        {
+          'segment-ids': ids.a,
+          'contact-job-ids': contactJob,
+          'wait-interval-seconds': '0.05'
+        },
+        { cancellation: listenForCancel(signals, () => undefined) }
+      ),
+      cutShort()
+    ])
+    expect(exitCode).toBe(1)
+    expect(simulator.requests.filter((r) => r.path.includes('/refresh/'))).toHaveLength(0)
+    expect(results.map((r) => r.outcome)).toEqual(['cancelled'])
+    expect(JSON.parse(outputs['contact-jobs'])).toHaveLength(1)
+    expect(summary.split('\n')[1]).toBe(
+      '<p><strong>Cancelled before SendGrid accepted any refresh. 1 segment was not refreshed.</strong></p>'
+    )
+  })
+
+  it('reports what it spent when an unexpected error stops the run after its refreshes', async () => {
+    const random = jest.spyOn(Math, 'random').mockImplementation(() => {
+      throw new Error('boom')
+    })
+    const { exitCode, results, outputs, summary } = await runWith({
+      'segment-ids': `${ids.a} ${ids.b}`,
+      wait: 'true'
+    })
+    random.mockRestore()
+    expect(exitCode).toBe(1)
+    expect(results.map((r) => r.outcome)).toEqual(['refreshed', 'refreshed'])
+    expect(Object.keys(JSON.parse(outputs['job-ids']))).toEqual([ids.a, ids.b])
+    expect(summary).toContain(
+      '<p><strong>Stopped by an unexpected error after 2 refreshes: Alpha and Beta were refreshed; SendGrid may still be recomputing them.</strong></p>'
+    )
+    expect(stdout).toContain('::error::Unexpected error: boom')
   })
 
   it('settles fresh segments, keeps to the budget, and writes a summary a person reads', async () => {

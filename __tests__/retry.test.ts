@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { backoffDelayMs } from '../src/retry.js'
+import { backoffDelayMs, sleep } from '../src/retry.js'
 
 describe('backoffDelayMs', () => {
   it('doubles from one second, scaled by 50-100% jitter', () => {
@@ -19,5 +19,21 @@ describe('backoffDelayMs', () => {
     const delays = new Set(Array.from({ length: 20 }, () => backoffDelayMs(1)))
     expect(delays.size).toBeGreaterThan(1)
     for (const delay of delays) expect(delay).toBeGreaterThanOrEqual(500)
+  })
+})
+
+describe('sleep', () => {
+  it('waits, or stops at once when the run is cancelled', async () => {
+    let started = Date.now()
+    await sleep(60)
+    expect(Date.now() - started).toBeGreaterThanOrEqual(55)
+    const cancel = new AbortController()
+    started = Date.now()
+    setTimeout(() => cancel.abort(), 30)
+    await sleep(5000, cancel.signal)
+    expect(Date.now() - started).toBeLessThan(1000)
+    started = Date.now()
+    await sleep(5000, cancel.signal)
+    expect(Date.now() - started).toBeLessThan(100)
   })
 })

@@ -3,7 +3,7 @@
 // finished cannot contain its contacts. This reads every job until it has finished, and says when
 // the contacts landed (the last job's finish plus `contacts-settle-seconds`).
 import { isRecord, parseJson } from './error-body.js'
-import { describeInstant, formatCount, parseTime } from './human-time.js'
+import { describeInstant, elapsed, formatCount, parseTime } from './human-time.js'
 import type { Settings } from './inputs.js'
 import { log } from './log.js'
 import { newResult, segmentLabel, type SegmentResult } from './outcomes.js'
@@ -102,7 +102,9 @@ export async function waitForContactJobs(
   settings: Pick<
     Settings,
     'contactJobIds' | 'waitTimeoutMs' | 'waitIntervalMs' | 'contactsSettleMs' | 'timeZone'
-  >
+  >,
+  /** Told the jobs after every round of reads, so a cut-short run still knows them. */
+  onRead: (jobs: ContactJob[]) => void = () => {}
 ): Promise<ContactsFirst> {
   if (settings.contactJobIds.length === 0) return { jobs: [], landedAt: null }
   const total = settings.contactJobIds.length
@@ -124,13 +126,16 @@ export async function waitForContactJobs(
       seenFinished.set(jobs[i].id, Date.now())
       log.info(finishedLine(jobs[i], settings.timeZone, Date.now()))
     })
+    onRead([...jobs])
     const pending = jobs.filter((job) => !isFinal(job))
     if (pending.length === 0 || Date.now() >= deadline) break
     log.info(
-      `Still waiting for ${pending.length} of ${total} contact job(s) after ${seconds(Date.now() - started)}: ${pending.map((job) => job.id).join(', ')}`
+      `Still waiting for ${pending.length} of ${total} contact job(s) after ${elapsed(Date.now() - started)}: ${pending.map((job) => job.id).join(', ')}`
     )
     const pause = settings.waitIntervalMs * (1 + Math.random() * 0.1)
-    await sleep(Math.max(0, Math.min(Date.now() + pause, deadline) - Date.now()))
+    await sleep(Math.max(0, Math.min(Date.now() + pause, deadline) - Date.now()), client.signal)
+    // A cancelled run reads no more; the jobs stay as last read.
+    if (client.signal.aborted) return { jobs, landedAt: null }
   }
 
   const notLanded = jobsNotLanded(jobs)
@@ -155,9 +160,9 @@ export async function waitForContactJobs(
     log.info(
       `The contacts count as landed ${describeInstant(landedAt, settings.timeZone, Date.now())} (contacts-settle-seconds: ${settings.contactsSettleMs / 1000}); waiting until then.`
     )
-    await sleep(landedAt - Date.now())
+    await sleep(landedAt - Date.now(), client.signal)
   }
-  return { jobs, landedAt }
+  return { jobs, landedAt: client.signal.aborted ? null : landedAt }
 }
 
 const seconds = (ms: number): string => `${Math.round(ms / 1000)} s`

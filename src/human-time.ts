@@ -47,6 +47,11 @@ export function describeDuration(ms: number): string {
   return `${Math.floor(hours / 24)} days`
 }
 
+/** "3.4 s", "42 s": below ten seconds to a tenth, so progress lines a second apart differ. */
+export function elapsed(ms: number): string {
+  return ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`
+}
+
 let numberFormat: Intl.NumberFormat | undefined
 /** "1,200". Made on first use: Intl's locale data costs start-up time. */
 export const formatCount = (n: number): string =>

@@ -1,32 +1,37 @@
 // The story of one run: read the inputs, find the campaigns and the segments they go to, wait for
-// the contacts the pipeline wrote to land, settle the segments that are fresh or cannot be refreshed, refresh the rest within the account's daily
-// budget, optionally wait for SendGrid to recompute them, and report every result.
+// the contacts the pipeline wrote to land, settle the segments that are fresh or cannot be
+// refreshed, refresh the rest within the account's daily budget, optionally wait for SendGrid to
+// recompute them, and report every result: from the run's record, whatever ends the run.
 import { withinRunBudget } from './budget.js'
+import { listenForCancel, untilDoneOrCancelled, type Cancellation } from './cancellation.js'
 import { jobsNotLanded, notRefreshedForContacts, waitForContactJobs } from './contact-jobs.js'
 import { getSettings, InvalidInputsError, type Settings } from './inputs.js'
 import { log } from './log.js'
 import { LookupError } from './name-match.js'
-import type { SegmentResult } from './outcomes.js'
 import { preflight } from './preflight.js'
 import { refreshSegments } from './refresh.js'
-import { checkScheduleCoverage } from './schedule-coverage.js'
 import {
   annotate,
+  cutShortSentence,
   failureMessage,
   setOutputs,
   writeDryRunSummary,
-  writeSummary,
-  type RunOutcome
+  writeSummary
 } from './report.js'
+import { RunRecord, type RunEnd } from './run-record.js'
+import { checkScheduleCoverage } from './schedule-coverage.js'
 import { SendGridClient } from './sendgrid-client.js'
 import { findSingleSends } from './single-sends.js'
-import { resolveTargets, type Target } from './targets.js'
+import { newTarget, resolveTargets } from './targets.js'
 import { waitForRefreshes } from './wait.js'
 
-export async function run(): Promise<void> {
-  let outcome: RunOutcome = { results: [], singleSends: [] }
+export async function run(cancellation: Cancellation = listenForCancel()): Promise<void> {
+  const record = new RunRecord()
+  let settings: Settings | null = null
+  let client: SendGridClient | null = null
+  let end: RunEnd = 'done'
   try {
-    const settings = getSettings()
+    settings = getSettings()
     logPlan(settings)
     checkScheduleCoverage(settings)
     if (settings.dryRun) {
@@ -34,54 +39,69 @@ export async function run(): Promise<void> {
       log.info('Dry run: every input is valid; nothing was sent to SendGrid.')
       return
     }
-    outcome = await refreshAll(settings)
+    client = new SendGridClient({ ...settings, signal: cancellation.signal })
+    end = await untilDoneOrCancelled(refreshAll(client, settings, record), cancellation)
+    record.close()
+    const outcome = record.outcome(end, settings.wait)
     annotate(outcome.results)
     await writeSummary(outcome, settings)
-    const failure = failureMessage(outcome.results, settings, outcome.contacts)
+    const failure =
+      end === 'cancelled'
+        ? cutShortSentence(outcome.results, end)
+        : failureMessage(outcome.results, settings, outcome.contacts)
     if (failure) log.fail(failure)
   } catch (error) {
+    record.close()
     fail(error)
+    // Inputs and lookups fail before any refresh, with nothing to report; anything else may come
+    // after refreshes were spent, and the record holds them.
+    const beforeAnyRefresh = error instanceof InvalidInputsError || error instanceof LookupError
+    if (!beforeAnyRefresh && settings && !record.isEmpty) {
+      end = 'error'
+      await writeSummary(record.outcome(end, settings.wait), settings)
+    }
   } finally {
-    // Later steps read the outputs even when this one fails.
+    // Later steps read the outputs even when this one fails or is cancelled.
     try {
-      setOutputs(outcome)
+      setOutputs(record.outcome(end, settings?.wait ?? false))
     } catch (error) {
       fail(error)
     }
+    // Closes every socket, including a request a cancelled run gave up on.
+    client?.dispose()
+    cancellation.dispose()
   }
 }
 
-async function refreshAll(settings: Settings): Promise<RunOutcome> {
-  const client = new SendGridClient(settings)
-  try {
-    const singleSends = await findSingleSends(client, settings, Date.now())
-    const targets = await resolveTargets(client, settings, singleSends)
-    // Contacts first: no segment is read or refreshed before the contacts written for it landed.
-    const contacts = await waitForContactJobs(client, settings)
-    if (jobsNotLanded(contacts.jobs).length > 0) {
-      const results = targets.map((target) => notRefreshedForContacts(target, contacts.jobs))
-      return { results: withSingleSends(results, targets), singleSends, contacts }
-    }
-    const { toRefresh, settled } = await preflight(client, settings, targets, contacts.landedAt)
-    const { send, overBudget } = withinRunBudget(toRefresh, targets, settings, Date.now())
-    const sent = await refreshSegments(client, settings, send)
-    const refreshed = settings.wait
-      ? await waitForRefreshes(client, settings, sent, singleSends)
-      : sent.map((s) => s.result)
-    const results = withSingleSends([...settled, ...overBudget, ...refreshed], targets)
-    return { results, singleSends, contacts }
-  } finally {
-    client.dispose()
-  }
-}
+/** Every stage of a real run, each adding what it learns to the record as it goes. */
+async function refreshAll(
+  client: SendGridClient,
+  settings: Settings,
+  record: RunRecord
+): Promise<void> {
+  // The segments given by ID are known before any request.
+  record.knowTargets(settings.segmentIds.map((id) => newTarget(id)))
+  const singleSends = await findSingleSends(client, settings, Date.now())
+  record.knowSingleSends(singleSends)
+  const targets = await resolveTargets(client, settings, singleSends)
+  record.knowTargets(targets)
 
-/** Results in the order the segments were given in, each with its Single Sends. */
-function withSingleSends(results: SegmentResult[], targets: Target[]): SegmentResult[] {
-  const byId = new Map(results.map((result) => [result.segmentId, result]))
-  return targets.flatMap((target) => {
-    const result = byId.get(target.segmentId)
-    return result ? [{ ...result, singleSendIds: target.singleSendIds }] : []
-  })
+  // Contacts first: no segment is read or refreshed before the contacts written for it landed.
+  const contacts = await waitForContactJobs(client, settings, (jobs) => record.knowContacts(jobs))
+  if (client.signal.aborted) return
+  record.knowContacts(contacts.jobs, contacts.landedAt)
+  if (jobsNotLanded(contacts.jobs).length > 0) {
+    record.settle(targets.map((target) => notRefreshedForContacts(target, contacts.jobs)))
+    return
+  }
+
+  const { toRefresh, settled } = await preflight(client, settings, targets, contacts.landedAt)
+  if (client.signal.aborted) return
+  record.settle(settled)
+  const { send, overBudget } = withinRunBudget(toRefresh, targets, settings, Date.now())
+  record.settle(overBudget)
+  const sent = await refreshSegments(client, settings, send, record)
+  if (settings.wait) await waitForRefreshes(client, settings, sent, singleSends, record)
 }
 
 function fail(error: unknown): void {

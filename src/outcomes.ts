@@ -6,7 +6,8 @@ import { isoSeconds } from './refresh-times.js'
 import type { ApiResult } from './sendgrid-client.js'
 import { tooLargeWords, type SegmentSnapshot } from './sendgrid-answers.js'
 
-export type Outcome = 'refreshed' | 'fresh' | 'rate_limited' | 'failed'
+/** `cancelled`: the run was cut short before this segment's refresh was sent; no budget spent. */
+export type Outcome = 'refreshed' | 'fresh' | 'rate_limited' | 'failed' | 'cancelled'
 
 export interface SegmentResult {
   segmentId: string
@@ -36,6 +37,18 @@ export interface SegmentResult {
   /** When a rate-limited segment can next be refreshed (ISO 8601), when known. */
   nextRefreshAt: string | null
 }
+
+/** Where the stages that send refreshes tell each one as it goes: the run's record. */
+export interface RefreshLog {
+  /** A refresh request is about to go out. */
+  sending(segmentId: string): void
+  /** What is now known of a segment: an answer to its refresh, or its recompute. */
+  answered(result: SegmentResult): void
+}
+
+/** The reason of a refresh sent but not answered when the run was cut short. */
+export const noAnswerBeforeTheEnd =
+  'no answer before the run ended; SendGrid may already have accepted the refresh'
 
 export const refreshLimitsSentence =
   'SendGrid allows 1 manual refresh per segment per hour, 2 per segment per day and 10 per account per day'

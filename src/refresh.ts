@@ -1,6 +1,7 @@
-// Refreshes every planned segment at once. One segment's failure never stops or hides another's.
+// Refreshes every planned segment at once. One segment's failure never stops or hides another's,
+// and each answer reaches the run's record as it arrives.
 import type { Settings } from './inputs.js'
-import { classifyRefresh, withSnapshot, type SegmentResult } from './outcomes.js'
+import { classifyRefresh, withSnapshot, type RefreshLog, type SegmentResult } from './outcomes.js'
 import type { PlannedRefresh } from './preflight.js'
 import type { SendGridClient } from './sendgrid-client.js'
 import type { SegmentSnapshot } from './sendgrid-answers.js'
@@ -15,12 +16,14 @@ export interface SentRefresh {
 export async function refreshSegments(
   client: SendGridClient,
   settings: Settings,
-  planned: PlannedRefresh[]
+  planned: PlannedRefresh[],
+  record?: RefreshLog
 ): Promise<SentRefresh[]> {
   const host = new URL(settings.baseUrl).host
   return Promise.all(
     planned.map(async ({ target, before }) => {
       const sentAt = Date.now()
+      record?.sending(target.segmentId)
       const answer = await client.refreshSegment(target.segmentId, settings.timeZone)
       const result = classifyRefresh(answer, {
         ...target,
@@ -29,7 +32,9 @@ export async function refreshSegments(
         host,
         now: Date.now()
       })
-      return { result: withSnapshot(result, before), sentAt, before }
+      const known = withSnapshot(result, before)
+      record?.answered(known)
+      return { result: known, sentAt, before }
     })
   )
 }

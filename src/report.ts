@@ -10,15 +10,9 @@ import {
 import { describeInstant, formatCount } from './human-time.js'
 import type { Settings } from './inputs.js'
 import { log } from './log.js'
-import type { SegmentResult } from './outcomes.js'
+import { noAnswerBeforeTheEnd, type SegmentResult } from './outcomes.js'
+import type { RunOutcome } from './run-record.js'
 import { scheduledSendTime, type ServedSingleSend } from './single-sends.js'
-
-/** What a run did: every segment's result, the Single Sends it acted on, and its contact jobs. */
-export interface RunOutcome {
-  results: SegmentResult[]
-  singleSends: ServedSingleSend[]
-  contacts?: ContactsFirst
-}
 
 /** The `results` output entry: snake_case, every key always present. */
 export function toResultEntry(result: SegmentResult): Record<string, unknown> {
@@ -95,7 +89,8 @@ export function annotate(results: SegmentResult[]): void {
     const title = `Segment ${result.segmentName ?? result.segmentId}: ${result.outcome.replace('_', ' ')}`
     if (result.annotation === 'error') log.error(result.message, { title })
     else if (result.annotation === 'warning') log.warning(result.message, { title })
-    else log.info(result.message)
+    // A recompute was said in the log as it happened.
+    else if (!result.recomputed) log.info(result.message)
   }
 }
 
@@ -127,16 +122,52 @@ export function failureMessage(
 export function countsLine(results: SegmentResult[]): string {
   const count = (outcome: SegmentResult['outcome']): number =>
     results.filter((r) => r.outcome === outcome).length
-  return `${count('refreshed')} refreshed, ${count('fresh')} fresh, ${count('rate_limited')} rate-limited, ${count('failed')} failed`
+  const cancelled = count('cancelled') > 0 ? `, ${count('cancelled')} cancelled` : ''
+  return `${count('refreshed')} refreshed, ${count('fresh')} fresh, ${count('rate_limited')} rate-limited, ${count('failed')} failed${cancelled}`
+}
+
+const nameOf = (r: SegmentResult): string => r.segmentName ?? r.segmentId
+
+/** "A", "A and B", "A, B and C". */
+function listNames(rs: SegmentResult[]): string {
+  const names = rs.map(nameOf)
+  return names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}` : names[0]
+}
+
+const segments = (n: number): string => (n === 1 ? '1 segment was' : `${n} segments were`)
+
+/**
+ * What a cut-short run spent, first: "Cancelled after 2 refreshes: Spring sale and VIP customers
+ * were refreshed; SendGrid may still be recomputing them. 1 segment was not refreshed."
+ */
+export function cutShortSentence(results: SegmentResult[], end: 'cancelled' | 'error'): string {
+  const refreshed = results.filter((r) => r.outcome === 'refreshed')
+  const recomputing = refreshed.filter((r) => !r.recomputed)
+  const unanswered = results.filter((r) => r.reason === noAnswerBeforeTheEnd)
+  const untouched = results.length - refreshed.length - unanswered.length
+  const how = end === 'cancelled' ? 'Cancelled' : 'Stopped by an unexpected error'
+  const sentences =
+    refreshed.length === 0
+      ? [`${how} before SendGrid accepted any refresh.`]
+      : [
+          `${how} after ${refreshed.length === 1 ? '1 refresh' : `${refreshed.length} refreshes`}: ${listNames(refreshed)} ${refreshed.length === 1 ? 'was' : 'were'} refreshed${
+            recomputing.length === 0
+              ? ' and recomputed'
+              : `; SendGrid may still be recomputing ${recomputing.length === refreshed.length ? (recomputing.length === 1 ? 'it' : 'them') : listNames(recomputing)}`
+          }.`
+        ]
+  if (unanswered.length > 0) {
+    sentences.push(
+      `The refresh of ${listNames(unanswered)} had no answer yet; SendGrid may already have accepted it.`
+    )
+  }
+  if (untouched > 0) sentences.push(`${segments(untouched)} not refreshed.`)
+  return sentences.join(' ')
 }
 
 /** The answer a person wants first: is every audience ready to send to, and if not, until when? */
 export function headline(results: SegmentResult[], timeZone: string, now: number): string {
-  const nameOf = (r: SegmentResult): string => r.segmentName ?? r.segmentId
-  const list = (rs: SegmentResult[]): string => {
-    const names = rs.map(nameOf)
-    return names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}` : names[0]
-  }
+  const list = listNames
   const ready = results.filter(isReady)
   const recomputing = results.filter((r) => r.outcome === 'refreshed' && !r.recomputed)
   const limited = results.filter((r) => r.outcome === 'rate_limited')
@@ -174,7 +205,7 @@ export function headline(results: SegmentResult[], timeZone: string, now: number
  * then the IDs for those who need them. A missing summary file is a warning, never a lost run.
  */
 export async function writeSummary(
-  { results, singleSends, contacts }: RunOutcome,
+  { results, singleSends, contacts, end = 'done' }: RunOutcome,
   settings: Settings,
   now = Date.now()
 ): Promise<void> {
@@ -188,9 +219,11 @@ export async function writeSummary(
   )
   // Contacts that did not land are the answer: nothing was refreshed because of them.
   const answer =
-    contactsFirst && contacts?.landedAt === null
-      ? contactsFirst
-      : headline(results, settings.timeZone, now)
+    end !== 'done'
+      ? cutShortSentence(results, end)
+      : contactsFirst && contacts?.landedAt === null
+        ? contactsFirst
+        : headline(results, settings.timeZone, now)
   const summary = core.summary
     .addHeading('SendGrid segment refresh', 2)
     .addRaw(`<p><strong>${escapeHtml(answer)}</strong></p>`, true)
@@ -348,6 +381,8 @@ function outcomeLabel(result: SegmentResult): string {
       return '⏳ rate limited'
     case 'failed':
       return '❌ failed'
+    case 'cancelled':
+      return '⏹ cancelled'
   }
 }
 

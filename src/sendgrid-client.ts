@@ -15,6 +15,8 @@ export interface ClientOptions {
   onBehalfOf: string | null
   timeoutMs: number
   maxRetries: number
+  /** Aborted when the run is cancelled: no request is sent after it, and no retry is waited for. */
+  signal?: AbortSignal
 }
 
 interface AttemptFacts {
@@ -35,7 +37,8 @@ type SingleAttempt =
     }
   | {
       kind: 'no-response'
-      reason: 'timeout' | 'network' | 'certificate'
+      /** `cancelled`: the run was cancelled before this request was sent; nothing was sent. */
+      reason: 'timeout' | 'network' | 'certificate' | 'cancelled'
       detail: string
       /** It failed on a reused keep-alive connection before any answer (the server closed it). */
       staleConnection?: boolean
@@ -108,8 +111,11 @@ export type Pages =
 
 export class SendGridClient {
   private readonly http: HttpClient
+  /** Aborted when the run is cancelled; loops that wait between requests stop on it. */
+  readonly signal: AbortSignal
 
   constructor(private readonly options: ClientOptions) {
+    this.signal = options.signal ?? new AbortController().signal
     // Redirects are refused: the key must only ever go to the host the user chose.
     // Connections are kept alive and reused across the reads, refreshes and polls of a run.
     this.http = new HttpClient(userAgent, [], {
@@ -198,6 +204,16 @@ export class SendGridClient {
     let lostEarlierAttempt = false
     let staleRetries = 0
     for (let attempt = 1; ; attempt++) {
+      if (this.signal.aborted) {
+        log.debug(`${method} ${path} not sent: the run was cancelled`)
+        return {
+          kind: 'no-response',
+          reason: 'cancelled',
+          detail: 'the run was cancelled before this request was sent',
+          attempts: attempt - 1,
+          lostEarlierAttempt
+        }
+      }
       const started = Date.now()
       const result = await this.attemptOnce(method, path, body)
       const took = `${Date.now() - started} ms`
@@ -213,15 +229,16 @@ export class SendGridClient {
         continue
       }
       const facts = { attempts: attempt, lostEarlierAttempt }
+      // A cancelled run does not retry: it has only moments to report what it knows.
+      const final = attempt > this.options.maxRetries || this.signal.aborted
       if (result.kind === 'response') {
         log.debug(`${method} ${path} -> HTTP ${result.status} (${took}, attempt ${attempt})`)
-        if (result.status < 500 || attempt > this.options.maxRetries) return { ...result, ...facts }
+        if (result.status < 500 || final) return { ...result, ...facts }
       } else {
         log.debug(
           `${method} ${path} -> ${result.reason}: ${result.detail} (${took}, attempt ${attempt})`
         )
-        if (attempt > this.options.maxRetries || result.reason === 'certificate')
-          return { ...result, ...facts }
+        if (final || result.reason === 'certificate') return { ...result, ...facts }
         lostEarlierAttempt = true
       }
       const delay = backoffDelayMs(attempt)
@@ -234,7 +251,8 @@ export class SendGridClient {
       log.info(
         `${method} ${path} got ${what}; retry ${attempt} of ${this.options.maxRetries} in ${delay} ms`
       )
-      await sleep(delay)
+      await sleep(delay, this.signal)
+      if (this.signal.aborted) return { ...result, ...facts }
     }
   }
 

@@ -15,7 +15,7 @@ export interface Target {
   sendAt: number | null
 }
 
-const target = (segmentId: string, segmentName: string | null = null): Target => ({
+export const newTarget = (segmentId: string, segmentName: string | null = null): Target => ({
   segmentId,
   segmentName,
   singleSendIds: [],
@@ -31,12 +31,12 @@ export async function resolveTargets(
   settings: Settings,
   singleSends: ServedSingleSend[]
 ): Promise<Target[]> {
-  const targets: Target[] = settings.segmentIds.map((segmentId) => target(segmentId))
+  const targets: Target[] = settings.segmentIds.map((segmentId) => newTarget(segmentId))
   if (settings.segmentNames.length > 0) {
     for (const { id, name } of await findSegmentsByName(client, settings.segmentNames)) {
       const existing = targets.find((t) => t.segmentId === id)
       if (!existing) {
-        targets.push(target(id, name))
+        targets.push(newTarget(id, name))
         continue
       }
       if (existing.segmentName === null) {
@@ -51,7 +51,7 @@ export async function resolveTargets(
     const sendAt = scheduledSendTime(singleSend)
     for (const id of singleSend.segmentIds) {
       let existing = targets.find((t) => t.segmentId === id)
-      if (!existing) targets.push((existing = target(id)))
+      if (!existing) targets.push((existing = newTarget(id)))
       existing.singleSendIds.push(singleSend.id)
       if (sendAt !== null && (existing.sendAt === null || sendAt < existing.sendAt))
         existing.sendAt = sendAt

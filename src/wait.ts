@@ -2,10 +2,10 @@
 // job status, so a segment is done when its last_refreshed_at reaches the moment the refresh was
 // sent (or, without that field, when sample_updated_at moves).
 import { log } from './log.js'
-import { segmentLabel, withSnapshot, type SegmentResult } from './outcomes.js'
+import { segmentLabel, withSnapshot, type RefreshLog, type SegmentResult } from './outcomes.js'
 import type { Settings } from './inputs.js'
 import type { SentRefresh } from './refresh.js'
-import { describeInstant } from './human-time.js'
+import { describeInstant, elapsed } from './human-time.js'
 import { sleep } from './retry.js'
 import type { SendGridClient } from './sendgrid-client.js'
 import { segmentIn, type SegmentSnapshot } from './sendgrid-answers.js'
@@ -20,7 +20,8 @@ export async function waitForRefreshes(
   client: SendGridClient,
   settings: Settings,
   sent: SentRefresh[],
-  singleSends: SingleSend[] = []
+  singleSends: SingleSend[] = [],
+  record?: RefreshLog
 ): Promise<SegmentResult[]> {
   const results = sent.map(({ result }) => result)
   const pending = new Map(
@@ -30,19 +31,24 @@ export async function waitForRefreshes(
 
   const started = Date.now()
   const deadline = started + settings.waitTimeoutMs
-  const seconds = (ms: number): string => `${Math.round(ms / 1000)} s`
   log.info(
     `Waiting up to ${seconds(settings.waitTimeoutMs)} for ${pending.size} segment(s) to finish refreshing...`
   )
 
   const pendingIds = (): string[] => [...pending.values()].map((s) => s.result.segmentId)
+  const settle = (index: number, result: SegmentResult): void => {
+    results[index] = result
+    record?.answered(result)
+  }
   const campaigns = dueCampaigns(singleSends, settings.timeZone)
 
   while (pending.size > 0 && Date.now() < deadline) {
     // A little jitter keeps many waiting workflows from polling in step.
     const pause = settings.waitIntervalMs * (1 + Math.random() * 0.1)
     const wakeAt = Math.min(Date.now() + pause, deadline, campaigns.nextDue(pendingIds()))
-    await sleep(Math.max(0, wakeAt - Date.now()))
+    await sleep(Math.max(0, wakeAt - Date.now()), client.signal)
+    // A cancelled run sends no more polls; what was learnt so far is in the record.
+    if (client.signal.aborted) return results
     const polled = [...pending]
     const reads = await Promise.all(polled.map(([, s]) => client.getSegment(s.result.segmentId)))
     polled.forEach(([index, refresh], i) => {
@@ -51,13 +57,13 @@ export async function waitForRefreshes(
       const label = segmentLabel(result.segmentId, result.segmentName)
       if (answer.kind === 'response' && answer.status === 404) {
         pending.delete(index)
-        results[index] = {
+        settle(index, {
           ...result,
           outcome: 'failed',
           annotation: 'error',
           reason: 'deleted while waiting for its refresh to finish',
           message: `${label} was deleted while waiting for its refresh to finish (reading it answered HTTP 404).`
-        }
+        })
         return
       }
       const now = segmentIn(answer)
@@ -68,29 +74,33 @@ export async function waitForRefreshes(
       }
       if (hasLanded(now, refresh)) {
         pending.delete(index)
-        results[index] = finished(withSnapshot(result, now), refresh.before, Date.now() - started)
-        log.info(`${label} has finished recomputing.`)
+        const done = finished(withSnapshot(result, now), refresh.before, Date.now() - started)
+        settle(index, done)
+        // Said once, here, as it happens (with the contacts): the final report does not repeat it.
+        log.info(done.message)
       }
     })
     campaigns.warnIfDue(pendingIds(), (id) => labelOf(sent, id), Date.now())
     if (pending.size > 0) {
       log.info(
-        `Still waiting for ${pending.size} segment(s) after ${seconds(Date.now() - started)}: ${[...pending.values()].map((s) => s.result.segmentId).join(', ')}`
+        `Still waiting for ${pending.size} segment(s) after ${elapsed(Date.now() - started)}: ${[...pending.values()].map((s) => s.result.segmentId).join(', ')}`
       )
     }
   }
 
   for (const [index, { result }] of pending) {
-    results[index] = {
+    settle(index, {
       ...result,
       outcome: 'failed',
       annotation: 'error',
       reason: `refresh accepted, but not recomputed within ${seconds(settings.waitTimeoutMs)}; do not send to it yet`,
       message: `${segmentLabel(result.segmentId, result.segmentName)}: SendGrid accepted the refresh${result.jobId ? ` (job ${result.jobId})` : ''}, but it had not finished after ${seconds(settings.waitTimeoutMs)} (wait-timeout-seconds). The segment may still be recomputing; do not send to it yet.`
-    }
+    })
   }
   return results
 }
+
+const seconds = (ms: number): string => `${Math.round(ms / 1000)} s`
 
 /** The scheduled Single Sends among `singleSends`, each warned about once when it falls due too early. */
 export function dueCampaigns(singleSends: SingleSend[], timeZone: string) {

@@ -24,11 +24,13 @@ export function readActionYml() {
  * @property {Record<string, string>} outputs
  * @property {string} summary
  * @property {number} durationMs
+ * @property {number} endedAt performance.now() when the process had exited
  */
 
 /**
  * @param {Record<string, string>} inputs by input name, e.g. { 'api-key': '...' }
- * @param {{ node?: string, env?: Record<string, string>, timeoutMs?: number, bundle?: string }} [options]
+ * @param {{ node?: string, env?: Record<string, string>, timeoutMs?: number, bundle?: string, whileRunning?: (child: import('node:child_process').ChildProcess) => unknown }} [options]
+ *   `whileRunning` gets the process as soon as it is started, e.g. to send it signals.
  * @returns {Promise<ActionRun>}
  */
 export async function runAction(inputs, options = {}) {
@@ -65,14 +67,17 @@ export async function runAction(inputs, options = {}) {
   child.stderr.setEncoding('utf8').on('data', (chunk) => (stderr += chunk))
   const timeoutMs = options.timeoutMs ?? 60_000
   const killer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
-  const exitCode = await new Promise((resolve) => child.on('close', (code) => resolve(code)))
+  const closed = new Promise((resolve) => child.on('close', (code) => resolve(code)))
+  await options.whileRunning?.(child)
+  const exitCode = await closed
   clearTimeout(killer)
-  const durationMs = performance.now() - started
+  const endedAt = performance.now()
+  const durationMs = endedAt - started
 
   const outputs = parseOutputFile(readFileSync(outputFile, 'utf8'))
   const summary = readFileSync(summaryFile, 'utf8')
   rmSync(workDir, { recursive: true, force: true })
-  return { exitCode, stdout, stderr, outputs, summary, durationMs }
+  return { exitCode, stdout, stderr, outputs, summary, durationMs, endedAt }
 }
 
 /**
