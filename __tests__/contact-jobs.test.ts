@@ -15,6 +15,7 @@ import { SendGridClient, type ApiResult } from '../src/sendgrid-client.js'
 import { captureStdout } from './support/capture-stdout.js'
 import { annotationsIn } from './support/run-action.js'
 import { demoApiKey, startSimulator } from './support/sendgrid-simulator.js'
+import { answer } from './support/answers.js'
 
 const stdout = captureStdout()
 const jobA = 'job-a'
@@ -66,15 +67,6 @@ const job = (fields: Partial<ContactJob>): ContactJob => ({
   finishedAt: null,
   problem: null,
   ...fields
-})
-
-const answer = (status: number, body: unknown): ApiResult => ({
-  kind: 'response',
-  status,
-  headers: {},
-  body: typeof body === 'string' ? body : JSON.stringify(body),
-  attempts: 1,
-  lostEarlierAttempt: false
 })
 
 describe('waitForContactJobs', () => {

@@ -4,20 +4,13 @@ import { LookupError } from '../src/name-match.js'
 import type { ApiResult, Pages, SendGridClient } from '../src/sendgrid-client.js'
 import { findSingleSends } from '../src/single-sends.js'
 import { captureStdout } from './support/capture-stdout.js'
+import { answer } from './support/answers.js'
 
 const stdout = captureStdout()
 const now = Date.parse('2026-11-27T12:00:00Z')
 const minute = 60_000
 const iso = (offsetMs: number) => new Date(now + offsetMs).toISOString()
 
-const answer = (status: number, body: unknown): ApiResult => ({
-  kind: 'response',
-  status,
-  headers: {},
-  body: typeof body === 'string' ? body : JSON.stringify(body),
-  attempts: 1,
-  lostEarlierAttempt: false
-})
 const full = (id: string, name: string, fields: Record<string, unknown> = {}) => ({
   id,
   name,

@@ -4,15 +4,8 @@ import { LookupError } from '../src/name-match.js'
 import { findSegmentsByName } from '../src/segment-names.js'
 import { describeFailure, parseSegmentList, segmentIn } from '../src/sendgrid-answers.js'
 import type { ApiResult, SendGridClient } from '../src/sendgrid-client.js'
+import { answer } from './support/answers.js'
 
-const answer = (status: number, body: string): ApiResult => ({
-  kind: 'response',
-  status,
-  headers: {},
-  body,
-  attempts: 1,
-  lostEarlierAttempt: false
-})
 const noAnswer: ApiResult = {
   kind: 'no-response',
   reason: 'network',
