@@ -155,6 +155,9 @@ describe('waitForContactJobs', () => {
       { id: jobA, status: 'errored', requestedCount: 1200, erroredCount: 37 }
     ])
     expect(outcome.landedAt).not.toBeNull()
+    // Finished: read once, not until the deadline.
+    expect(simulator!.requestsFor('contact-job', jobA)).toHaveLength(1)
+    expect(outcome.tookMs).toBeLessThan(1000)
     expect(outcome.annotations).toEqual([
       {
         level: 'warning',
@@ -180,6 +183,12 @@ describe('waitForContactJobs', () => {
   ])('stops at %s, with one error annotation', async (_, jobs, title, words) => {
     const outcome = await wait(jobs)
     expect(outcome.landedAt).toBeNull()
+    expect(simulator!.requestsFor('contact-job', jobA)).toHaveLength(1)
+    expect(stdout.text).toContain(
+      title === 'failed'
+        ? `Contact job ${jobA} finished at `
+        : `\nContact job ${jobA} is unknown to SendGrid (HTTP 404).\n`
+    )
     expect(outcome.annotations).toEqual([
       {
         level: 'error',
@@ -187,6 +196,25 @@ describe('waitForContactJobs', () => {
         message: `${words} No segment was refreshed, so no refresh budget was spent on an audience without these contacts.`
       }
     ])
+  })
+
+  it('stops at a job it cannot read, after one read without retries', async () => {
+    simulator = await startSimulator()
+    simulator.inject('contact-job', jobA, { status: 500 })
+    client = new SendGridClient({
+      apiKey: demoApiKey,
+      baseUrl: simulator.url,
+      onBehalfOf: null,
+      timeoutMs: 2000,
+      maxRetries: 0
+    })
+    const outcome = await waitForContactJobs(client, settings({ contactJobIds: [jobA, jobB] }))
+    expect(simulator.requestsFor('contact-job', jobA)).toHaveLength(1)
+    expect(outcome.jobs.map((j) => j.status)).toEqual(['unreadable', 'not_found'])
+    expect(stdout.text).toContain(
+      `Contacts first: waiting up to 5 s for 2 contact job(s) to finish before any segment is read or refreshed: ${jobA}, ${jobB}.\n`
+    )
+    expect(stdout.text).toContain(`\nContact job ${jobA} could not be read: HTTP 500.\n`)
   })
 
   it('gives up at the deadline on a job that never finishes, reading it once more then', async () => {
@@ -213,6 +241,7 @@ describe('waitForContactJobs', () => {
     } as unknown as SendGridClient
     const before = Date.now()
     const outcome = await waitForContactJobs(scripted, settings())
+    expect(stdout.text).toContain(`\nContact job ${jobA} finished: completed (delete).\n`)
     expect(outcome.landedAt).toBeGreaterThanOrEqual(before)
     expect(outcome.landedAt).toBeLessThanOrEqual(Date.now())
   })
@@ -284,12 +313,39 @@ describe('contactJobIn', () => {
     expect(contactJobIn(jobA, given)).toEqual(job({ status: 'unreadable', jobType: null, problem }))
   })
 
+  it('reads the deleted count, and counts only numbers', () => {
+    expect(
+      contactJobIn(
+        jobA,
+        answer(200, { status: 'completed', results: { deleted_count: 7, requested_count: '7' } })
+      )
+    ).toMatchObject({ deletedCount: 7, requestedCount: null })
+  })
+
+  it('reads no job out of an answer that is not a 200', () => {
+    expect(contactJobIn(jobA, answer(500, { status: 'completed' }))).toMatchObject({
+      status: 'unreadable',
+      problem: 'HTTP 500'
+    })
+  })
+
   it('calls a 404 not_found', () => {
     expect(contactJobIn(jobA, answer(404, {})).status).toBe('not_found')
   })
 })
 
 describe('the words', () => {
+  it('gives the rejected contacts without a requested count', async () => {
+    const scripted = {
+      signal: new AbortController().signal,
+      getContactJob: async () => answer(200, { status: 'errored', results: { errored_count: 3 } })
+    } as unknown as SendGridClient
+    await waitForContactJobs(scripted, settings())
+    expect(annotationsIn(stdout.text)[0].message).toBe(
+      `Contact job ${jobA} finished with errors: 3 contacts were rejected. Those contacts are in no segment.`
+    )
+  })
+
   it('gives what is known of the counts', () => {
     expect(jobCounts(job({ jobType: null }))).toBe('job type not given')
     expect(jobCounts(job({ deletedCount: 1500, requestedCount: 1500 }))).toBe(
@@ -369,7 +425,7 @@ describe('the words', () => {
   it('leaves every segment unrefreshed, without an annotation of its own', () => {
     const result = notRefreshedForContacts(
       { segmentId: 'seg-1', segmentName: 'VIP', singleSendIds: [], sendAt: null },
-      [job({}), job({ id: jobB, status: 'not_found' })]
+      [job({}), job({ id: jobB, status: 'not_found' }), job({ id: 'c', status: 'pending' })]
     )
     expect(result).toMatchObject({
       segmentId: 'seg-1',
@@ -378,7 +434,7 @@ describe('the words', () => {
       httpStatus: null,
       jobId: null,
       reason: 'not refreshed: the contacts did not land first; no budget spent',
-      message: `Segment "VIP" (seg-1) was not refreshed: contact job ${jobB} (not found) did not finish writing its contacts, and a refresh now would miss them. No refresh request was sent, so no budget was spent.`
+      message: `Segment "VIP" (seg-1) was not refreshed: contact job ${jobB} (not found), c (pending) did not finish writing its contacts, and a refresh now would miss them. No refresh request was sent, so no budget was spent.`
     })
   })
 })

@@ -1,4 +1,4 @@
-import { describe, expect, it } from '@jest/globals'
+import { describe, expect, it, jest } from '@jest/globals'
 import type { Settings } from '../src/inputs.js'
 import { newResult, refreshLimitsSentence } from '../src/outcomes.js'
 import { freshnessVerdict, invalidQueryVerdict, preflight, quotaVerdict } from '../src/preflight.js'
@@ -131,9 +131,14 @@ describe('freshnessVerdict', () => {
   it('is fresh only when recomputed after the contacts landed, and says so', () => {
     const recomputed = snapshot({ sampleUpdatedAt: '2026-11-26T14:48:00Z' })
     const landed = (iso: string) => Date.parse(iso)
+    const logged = jest.spyOn(process.stdout, 'write').mockImplementation(() => true)
     expect(
       freshnessVerdict(target, recomputed, within(15), now, landed('2026-11-26T14:48:01Z'))
     ).toBeNull()
+    expect(String(logged.mock.calls[0][0])).toBe(
+      'Segment "VIP" (1588e03b-50aa-454a-97d1-e1530345a5ec) was recomputed by SendGrid\'s schedule at 15:48 Europe/Berlin, 12 minutes ago, before the contacts landed at 15:48 Europe/Berlin, 11 minutes ago: it is refreshed.\n'
+    )
+    logged.mockRestore()
     const fresh = freshnessVerdict(
       target,
       recomputed,

@@ -256,6 +256,9 @@ describe('contact jobs in the outputs and the summary', () => {
       '<p>Contacts first: 1 job finished at 12:58 Europe/Berlin, 2 minutes ago; 1,163 of 1,200 contacts written, 37 rejected.</p>'
     ])
     expect(lines[3]).toMatch(/^<table>/)
+    expect(lines.join('\n')).toContain(
+      '</table>\n</details>\n<details><summary>Segment IDs and job IDs</summary>'
+    )
     expect(lines).toContain('<details><summary>Contact jobs</summary>')
     expect(lines).toContain(
       '<table><tr><th>Job ID</th><th>Status</th><th>Contacts</th><th>Finished</th></tr><tr><td><code>job-1</code></td><td>errored</td><td>upsert: 1,200 requested, 1,100 created, 63 updated, 37 rejected</td><td>at 12:58 Europe/Berlin, 2 minutes ago</td></tr></table>'
@@ -276,6 +279,7 @@ describe('contact jobs in the outputs and the summary', () => {
     expect(summary.split('\n')[1]).toBe(
       '<p><strong>The contacts did not land: contact job job-1 &lt;failed&gt;. No segment was refreshed and no refresh budget was spent.</strong></p>'
     )
+    expect(summary.split('The contacts did not land')).toHaveLength(2)
     expect(summary).toContain(
       '<td>&lt;failed&gt;</td><td>upsert: 1,200 requested, 1,100 created, 63 updated, 37 rejected</td><td>—</td></tr>'
     )
