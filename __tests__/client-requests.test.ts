@@ -255,6 +255,9 @@ describe('a cancelled run', () => {
       lostEarlierAttempt: false
     })
     expect(seen).toHaveLength(0)
+    expect(stdout.text).toContain(
+      '::debug::GET /v3/marketing/segments/2.0/s-1?contacts_sample=false not sent: the run was cancelled\n'
+    )
     client.dispose()
   })
 

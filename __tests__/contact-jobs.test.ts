@@ -233,6 +233,30 @@ describe('waitForContactJobs', () => {
     )
   })
 
+  it('stops reading when the run is cancelled, keeping the jobs as last read, without annotations', async () => {
+    const cancel = new AbortController()
+    const reads: string[] = []
+    const scripted = {
+      signal: cancel.signal,
+      getContactJob: async (id: string) => {
+        reads.push(id)
+        setTimeout(() => cancel.abort(), 20)
+        return answer(200, { status: 'pending', results: { requested_count: 4 } })
+      }
+    } as unknown as SendGridClient
+    const seen: ContactJob[][] = []
+    const outcome = await waitForContactJobs(scripted, settings({ waitIntervalMs: 5000 }), (jobs) =>
+      seen.push(jobs)
+    )
+    expect(outcome).toEqual({
+      jobs: [job({ status: 'pending', requestedCount: 4, jobType: null })],
+      landedAt: null
+    })
+    expect(reads).toEqual([jobA])
+    expect(seen).toEqual([outcome.jobs])
+    expect(annotationsIn(stdout.text)).toEqual([])
+  })
+
   it('counts a job without finished_at as finished when it was seen finished', async () => {
     simulator = await startSimulator()
     const scripted = {

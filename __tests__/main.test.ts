@@ -123,9 +123,29 @@ describe('run', () => {
       'completed',
       'completed'
     ])
-    expect(summary).toContain('Contacts first: 2 jobs finished')
+    // The answer stays the audiences; the contacts come next, once they landed.
+    expect(summary).toMatch(/<p>Contacts first: 2 jobs finished at \d\d:\d\d UTC/)
     expect(stdout).toContain(
       'after contact job(s) job-1, job-2 have finished, except what SendGrid recomputed in the last 10 minutes,'
+    )
+  })
+
+  it('checks the schedule line of a scheduled run', async () => {
+    const event = join(workDir, 'event.json')
+    writeFileSync(event, JSON.stringify({ schedule: '0 * * * *' }))
+    Object.assign(process.env, { GITHUB_EVENT_NAME: 'schedule', GITHUB_EVENT_PATH: event })
+    try {
+      const { exitCode } = await runWith({
+        'segment-ids': ids.a,
+        'single-sends-within-minutes': '30'
+      })
+      expect(exitCode).toBe(0)
+    } finally {
+      delete process.env.GITHUB_EVENT_NAME
+      delete process.env.GITHUB_EVENT_PATH
+    }
+    expect(stdout).toContain(
+      '::warning title=Campaigns can fall between scheduled runs::This schedule line (`0 * * * *`) runs every 60 minutes'
     )
   })
 
@@ -185,6 +205,7 @@ describe('run', () => {
       '<p><strong>Cancelled after 2 refreshes: Alpha and Beta were refreshed; SendGrid may still be recomputing them.</strong></p>'
     )
     expect(annotationsIn(stdout).filter((a) => a.level === 'error')).toHaveLength(1)
+    expect(signals.listenerCount('SIGTERM')).toBe(0)
     await new Promise((resolve) => setTimeout(resolve, 100))
     expect(simulator.requests.length).toBe(requestsAfter)
   })
@@ -241,6 +262,9 @@ describe('run', () => {
       '<p><strong>Stopped by an unexpected error after 2 refreshes: Alpha and Beta were refreshed; SendGrid may still be recomputing them.</strong></p>'
     )
     expect(stdout).toContain('::error::Unexpected error: boom')
+    expect(results[0].message).toContain(
+      'The run stopped on an unexpected error before SendGrid had finished recomputing it'
+    )
   })
 
   it('settles fresh segments, keeps to the budget, and writes a summary a person reads', async () => {
@@ -545,8 +569,10 @@ describe('run', () => {
   })
 
   it('fails before any refresh on unknown names and on a list it cannot read', async () => {
-    const unknown = await runWith({ 'segment-names': 'Alfa' })
+    const unknown = await runWith({ 'segment-ids': ids.b, 'segment-names': 'Alfa' })
     expect(unknown.exitCode).toBe(1)
+    // Nothing was refreshed: no summary, and no segment in results.
+    expect(unknown.summary).toBe('')
     expect(unknown.annotations.map((a) => [a.level, a.properties])).toEqual([
       ['error', 'title=Unknown segment name'],
       ['error', '']

@@ -4,7 +4,7 @@ import { describe, expect, it } from '@jest/globals'
 import { EventEmitter } from 'node:events'
 import { listenForCancel, untilDoneOrCancelled } from '../src/cancellation.js'
 import { newResult, noAnswerBeforeTheEnd, type SegmentResult } from '../src/outcomes.js'
-import { cutShortSentence } from '../src/report.js'
+import { countsLine, cutShortSentence } from '../src/report.js'
 import { RunRecord } from '../src/run-record.js'
 import { newTarget } from '../src/targets.js'
 
@@ -125,6 +125,22 @@ describe('RunRecord', () => {
   })
 })
 
+describe('countsLine', () => {
+  it('counts cancelled segments only when there are any', () => {
+    const cancelledOne = newResult('c', null, {
+      outcome: 'cancelled',
+      httpStatus: null,
+      annotation: null,
+      reason: '',
+      message: ''
+    })
+    expect(
+      countsLine([refreshed('a', 'A'), cancelledOne, { ...cancelledOne, segmentId: 'd' }])
+    ).toBe('1 refreshed, 0 fresh, 0 rate-limited, 0 failed, 2 cancelled')
+    expect(countsLine([refreshed('a', 'A')])).toBe('1 refreshed, 0 fresh, 0 rate-limited, 0 failed')
+  })
+})
+
 describe('cutShortSentence', () => {
   const cancelled = (id: string) =>
     newResult(id, null, {
@@ -204,11 +220,19 @@ describe('listenForCancel', () => {
     expect(process.listenerCount('SIGTERM')).toBe(before)
   })
 
-  it('leaves the process alone when no signal came', () => {
-    const target = new EventEmitter()
-    const exits: number[] = []
-    listenForCancel(target, () => exits.push(1)).dispose()
-    expect(target.eventNames()).toEqual([])
+  it('ends the process soon after a signal if something still holds it, and only then', async () => {
+    const quiet = new EventEmitter()
+    const signalled = new EventEmitter()
+    const exits: string[] = []
+    listenForCancel(quiet, () => exits.push('quiet')).dispose()
+    expect(quiet.eventNames()).toEqual([])
+    const cancellation = listenForCancel(signalled, () => exits.push('signalled'))
+    signalled.emit('SIGINT')
+    cancellation.dispose()
+    await new Promise((resolve) => setTimeout(resolve, 1500))
+    expect(exits).toEqual([])
+    await new Promise((resolve) => setTimeout(resolve, 700))
+    expect(exits).toEqual(['signalled'])
   })
 })
 

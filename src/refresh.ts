@@ -17,13 +17,13 @@ export async function refreshSegments(
   client: SendGridClient,
   settings: Settings,
   planned: PlannedRefresh[],
-  record?: RefreshLog
+  record: RefreshLog
 ): Promise<SentRefresh[]> {
   const host = new URL(settings.baseUrl).host
   return Promise.all(
     planned.map(async ({ target, before }) => {
       const sentAt = Date.now()
-      record?.sending(target.segmentId)
+      record.sending(target.segmentId)
       const answer = await client.refreshSegment(target.segmentId, settings.timeZone)
       const result = classifyRefresh(answer, {
         ...target,
@@ -33,7 +33,7 @@ export async function refreshSegments(
         now: Date.now()
       })
       const known = withSnapshot(result, before)
-      record?.answered(known)
+      record.answered(known)
       return { result: known, sentAt, before }
     })
   )
