@@ -38,18 +38,22 @@ const settings = (overrides: Record<string, unknown> = {}) => ({
   ...overrides
 })
 
+/** A client of the simulator that does not retry. */
+const clientOf = (server: Simulator) =>
+  new SendGridClient({
+    apiKey: demoApiKey,
+    baseUrl: server.url,
+    onBehalfOf: null,
+    timeoutMs: 2000,
+    maxRetries: 0
+  })
+
 async function wait(
   jobs: NonNullable<Parameters<typeof startSimulator>[0]>['contactJobs'],
   overrides: Record<string, unknown> = {}
 ) {
   simulator = await startSimulator({ contactJobs: jobs })
-  client = new SendGridClient({
-    apiKey: demoApiKey,
-    baseUrl: simulator.url,
-    onBehalfOf: null,
-    timeoutMs: 2000,
-    maxRetries: 0
-  })
+  client = clientOf(simulator)
   const started = Date.now()
   const outcome = await waitForContactJobs(client, settings(overrides))
   return { ...outcome, tookMs: Date.now() - started, annotations: annotationsIn(stdout.text) }
@@ -201,13 +205,7 @@ describe('waitForContactJobs', () => {
   it('stops at a job it cannot read, after one read without retries', async () => {
     simulator = await startSimulator()
     simulator.inject('contact-job', jobA, { status: 500 })
-    client = new SendGridClient({
-      apiKey: demoApiKey,
-      baseUrl: simulator.url,
-      onBehalfOf: null,
-      timeoutMs: 2000,
-      maxRetries: 0
-    })
+    client = clientOf(simulator)
     const outcome = await waitForContactJobs(client, settings({ contactJobIds: [jobA, jobB] }))
     expect(simulator.requestsFor('contact-job', jobA)).toHaveLength(1)
     expect(outcome.jobs.map((j) => j.status)).toEqual(['unreadable', 'not_found'])
