@@ -3,7 +3,7 @@
 // finished cannot contain its contacts. This reads every job until it has finished, and says when
 // the contacts landed (the last job's finish plus `contacts-settle-seconds`).
 import { isRecord, parseJson } from './error-body.js'
-import { describeInstant, elapsed, formatCount, parseTime } from './human-time.js'
+import { describeInstant, elapsed, formatCount, parseTime, wholeSeconds } from './human-time.js'
 import type { Settings } from './inputs.js'
 import { log } from './log.js'
 import { newResult, segmentLabel, type SegmentResult } from './outcomes.js'
@@ -114,7 +114,7 @@ export async function waitForContactJobs(
   const started = Date.now()
   const deadline = started + settings.waitTimeoutMs
   log.info(
-    `Contacts first: waiting up to ${seconds(settings.waitTimeoutMs)} for ${total} contact job(s) to finish before any segment is read or refreshed: ${settings.contactJobIds.join(', ')}.`
+    `Contacts first: waiting up to ${wholeSeconds(settings.waitTimeoutMs)} for ${total} contact job(s) to finish before any segment is read or refreshed: ${settings.contactJobIds.join(', ')}.`
   )
 
   for (;;) {
@@ -165,8 +165,6 @@ export async function waitForContactJobs(
   return { jobs, landedAt: client.signal.aborted ? null : landedAt }
 }
 
-const seconds = (ms: number): string => `${Math.round(ms / 1000)} s`
-
 /** "37 of 1,200 contacts were rejected." */
 function rejected(job: ContactJob): string {
   const of = job.requestedCount === null ? '' : ` of ${formatCount(job.requestedCount)}`
@@ -208,7 +206,7 @@ export function notLandedMessage(job: ContactJob, waitTimeoutMs: number): string
         ? `could not be read (${job.problem})`
         : job.status === 'failed'
           ? `failed: SendGrid wrote none of its contacts (${jobCounts(job)})`
-          : `had not finished after ${seconds(waitTimeoutMs)} (wait-timeout-seconds; status ${job.status}, ${jobCounts(job)})`
+          : `had not finished after ${wholeSeconds(waitTimeoutMs)} (wait-timeout-seconds; status ${job.status}, ${jobCounts(job)})`
   return `Contact job ${job.id} ${what}. No segment was refreshed, so no refresh budget was spent on an audience without these contacts.`
 }
 

@@ -47,9 +47,12 @@ export function describeDuration(ms: number): string {
   return `${Math.floor(hours / 24)} days`
 }
 
+/** "600 s": a configured length of time, to the second. */
+export const wholeSeconds = (ms: number): string => `${Math.round(ms / 1000)} s`
+
 /** "3.4 s", "42 s": below ten seconds to a tenth, so progress lines a second apart differ. */
 export function elapsed(ms: number): string {
-  return ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`
+  return ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : wholeSeconds(ms)
 }
 
 let numberFormat: Intl.NumberFormat | undefined

@@ -167,7 +167,6 @@ export function cutShortSentence(results: SegmentResult[], end: 'cancelled' | 'e
 
 /** The answer a person wants first: is every audience ready to send to, and if not, until when? */
 export function headline(results: SegmentResult[], timeZone: string, now: number): string {
-  const list = listNames
   const ready = results.filter(isReady)
   const recomputing = results.filter((r) => r.outcome === 'refreshed' && !r.recomputed)
   const limited = results.filter((r) => r.outcome === 'rate_limited')
@@ -186,7 +185,7 @@ export function headline(results: SegmentResult[], timeZone: string, now: number
   ]
   if (recomputing.length > 0) {
     sentences.push(
-      `SendGrid accepted the refresh of ${list(recomputing)} and is recomputing ${recomputing.length > 1 ? 'them' : 'it'}; with wait: true the job waits until that is done.`
+      `SendGrid accepted the refresh of ${listNames(recomputing)} and is recomputing ${recomputing.length > 1 ? 'them' : 'it'}; with wait: true the job waits until that is done.`
     )
   }
   for (const r of limited) {
@@ -196,7 +195,7 @@ export function headline(results: SegmentResult[], timeZone: string, now: number
         : `${nameOf(r)} hit SendGrid's refresh limit.`
     )
   }
-  if (failed.length > 0) sentences.push(`${list(failed)} failed; see why below.`)
+  if (failed.length > 0) sentences.push(`${listNames(failed)} failed; see why below.`)
   return sentences.join(' ')
 }
 

@@ -5,7 +5,7 @@ import { log } from './log.js'
 import { segmentLabel, withSnapshot, type RefreshLog, type SegmentResult } from './outcomes.js'
 import type { Settings } from './inputs.js'
 import type { SentRefresh } from './refresh.js'
-import { describeInstant, elapsed } from './human-time.js'
+import { describeInstant, elapsed, wholeSeconds } from './human-time.js'
 import { sleep } from './retry.js'
 import type { SendGridClient } from './sendgrid-client.js'
 import { segmentIn, type SegmentSnapshot } from './sendgrid-answers.js'
@@ -32,7 +32,7 @@ export async function waitForRefreshes(
   const started = Date.now()
   const deadline = started + settings.waitTimeoutMs
   log.info(
-    `Waiting up to ${seconds(settings.waitTimeoutMs)} for ${pending.size} segment(s) to finish refreshing...`
+    `Waiting up to ${wholeSeconds(settings.waitTimeoutMs)} for ${pending.size} segment(s) to finish refreshing...`
   )
 
   const pendingIds = (): string[] => [...pending.values()].map((s) => s.result.segmentId)
@@ -93,14 +93,12 @@ export async function waitForRefreshes(
       ...result,
       outcome: 'failed',
       annotation: 'error',
-      reason: `refresh accepted, but not recomputed within ${seconds(settings.waitTimeoutMs)}; do not send to it yet`,
-      message: `${segmentLabel(result.segmentId, result.segmentName)}: SendGrid accepted the refresh${result.jobId ? ` (job ${result.jobId})` : ''}, but it had not finished after ${seconds(settings.waitTimeoutMs)} (wait-timeout-seconds). The segment may still be recomputing; do not send to it yet.`
+      reason: `refresh accepted, but not recomputed within ${wholeSeconds(settings.waitTimeoutMs)}; do not send to it yet`,
+      message: `${segmentLabel(result.segmentId, result.segmentName)}: SendGrid accepted the refresh${result.jobId ? ` (job ${result.jobId})` : ''}, but it had not finished after ${wholeSeconds(settings.waitTimeoutMs)} (wait-timeout-seconds). The segment may still be recomputing; do not send to it yet.`
     })
   }
   return results
 }
-
-const seconds = (ms: number): string => `${Math.round(ms / 1000)} s`
 
 /** The scheduled Single Sends among `singleSends`, each warned about once when it falls due too early. */
 export function dueCampaigns(singleSends: SingleSend[], timeZone: string) {
