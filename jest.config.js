@@ -11,6 +11,8 @@ export default {
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/.stryker-tmp/'],
   modulePathIgnorePatterns: ['<rootDir>/.stryker-tmp/'],
   testTimeout: 30000,
+  // Every suite starts at a chosen instant, not at the hour it happens to run (test-clock.js).
+  setupFiles: ['<rootDir>/__tests__/support/jest-clock.js'],
   collectCoverage: true,
   collectCoverageFrom: ['src/**/*.ts', '!src/index.ts'],
   coverageReporters: ['text', 'text-summary'],

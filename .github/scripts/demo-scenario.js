@@ -1,6 +1,6 @@
 // The run `npm run demo` shows and `npm run docs:summary` pictures: three audiences against the local
 // simulator, one of each kind a person meets: refreshed with a change in contacts, fresh already
-// (SendGrid's schedule recomputed it minutes ago), and rate-limited (refreshed 45 minutes ago, and usually twice today).
+// (SendGrid's schedule recomputed it minutes ago), and rate-limited (refreshed 45 minutes ago: one an hour).
 // With `contactJob`, as `npm run demo` runs it, the pipeline has just written contacts: their job
 // finishes 2 s into the run, so the segment recomputed 8 minutes ago is refreshed too.
 import { runAction } from '../../__tests__/support/run-action.js'
@@ -17,6 +17,8 @@ export const demoContactJob = 'a3f1c9e2-7b4d-4e8a-9c61-2d5e8f0b1a7c'
 export async function runDemoScenario({ contactJob = false } = {}) {
   const now = Date.now()
   const minute = 60_000
+  // Refreshed 45 minutes ago: today in Berlin, or yesterday in Berlin's first 45 minutes.
+  const vipRefreshedAt = now - 45 * minute
   const simulator = await startSimulator({
     contactJobs: [
       {
@@ -46,8 +48,8 @@ export async function runDemoScenario({ contactJob = false } = {}) {
         name: 'VIP customers',
         contactsCount: 87,
         timeZone: 'Europe/Berlin',
-        refreshTimes: [now - 110 * minute, now - 45 * minute],
-        lastRefreshedAt: now - 45 * minute
+        refreshTimes: [vipRefreshedAt],
+        lastRefreshedAt: vipRefreshedAt
       }
     ]
   })

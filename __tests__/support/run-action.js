@@ -1,12 +1,13 @@
 // Runs the committed bundle the way the Actions runner does: a fresh `node dist/index.js` process,
 // inputs as INPUT_* variables (defaults filled from action.yml), and GITHUB_OUTPUT and
-// GITHUB_STEP_SUMMARY files to read back.
+// GITHUB_STEP_SUMMARY files to read back. Under the tests' clock, the process runs on that clock.
 import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parse } from 'yaml'
+import { clockForChild } from './test-clock.js'
 
 export const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 export const bundlePath = join(projectRoot, 'dist', 'index.js')
@@ -40,7 +41,9 @@ export async function runAction(inputs, options = {}) {
   writeFileSync(outputFile, '')
   writeFileSync(summaryFile, '')
 
+  const clock = clockForChild()
   const env = {
+    ...clock.env,
     // What a process needs of the machine on every OS (Windows: SystemRoot for sockets and crypto).
     ...pick(process.env, ['PATH', 'SystemRoot', 'TEMP', 'TMP', 'USERPROFILE']),
     HOME: process.env.HOME ?? workDir,
@@ -57,10 +60,14 @@ export async function runAction(inputs, options = {}) {
   for (const [name, value] of Object.entries(inputs)) env[inputVariable(name)] = value
 
   const started = performance.now()
-  const child = spawn(options.node ?? process.execPath, [options.bundle ?? bundlePath], {
-    env,
-    stdio: ['ignore', 'pipe', 'pipe']
-  })
+  const child = spawn(
+    options.node ?? process.execPath,
+    [...clock.execArgv, options.bundle ?? bundlePath],
+    {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe']
+    }
+  )
   let stdout = ''
   let stderr = ''
   child.stdout.setEncoding('utf8').on('data', (chunk) => (stdout += chunk))

@@ -1,0 +1,4 @@
+// Jest runs this before every suite: each suite starts at the same chosen instant (see test-clock.js).
+import { setClock, suiteInstant } from './test-clock.js'
+
+setClock(suiteInstant())
