@@ -93,7 +93,103 @@ describe.each(runtimes)('the refresh budget, built action on $name', ({ node }) 
       `recomputed by a manual refresh ${wallClock(refreshedAt, 'UTC')}, 15 minutes ago`
     )
     expect(JSON.parse(outputs['rate-limited'])).toEqual([])
-    expect(summary).toContain('VIP customers is fresh and ready to send to.')
+    expect(summary).toContain('VIP customers is ready to send to.')
+  })
+
+  it('gives ready false on a re-run right after a refresh; fail-unless-ready fails it without a refresh', async () => {
+    await start()
+    const refreshedAt = Date.now() - 5 * minuteMs
+    for (const id of [ids.spring, ids.vip]) {
+      recomputed(id, { refreshTimes: [refreshedAt], lastRefreshedAt: refreshedAt })
+    }
+    const segments = { 'segment-ids': `${ids.spring} ${ids.vip}` }
+    const rerun = await run(segments)
+    expect(rerun.exitCode).toBe(0)
+    expect(rerun.outputs.ready).toBe('false')
+    expect(results(rerun.outputs).map((r) => [r.outcome, r.ready])).toEqual([
+      ['rate_limited', false],
+      ['rate_limited', false]
+    ])
+
+    const gated = await run({ ...segments, wait: 'true', 'fail-unless-ready': 'true' })
+    expect(gated.exitCode).toBe(1)
+    expect(refreshes()).toHaveLength(0)
+    expect(gated.outputs.ready).toBe('false')
+    const errors = annotationsIn(gated.stdout).filter((a) => a.level === 'error')
+    expect(errors.at(-1)?.message).toMatch(
+      /^2 of 2 segment\(s\) not ready to send to \(fail-unless-ready\): Spring sale \(rate limited: last refreshed .*\); VIP customers \(rate limited: /
+    )
+    // Gated as the README shows it, with fresh-within-minutes: the same re-run is ready.
+    const fresh = await run({
+      ...segments,
+      wait: 'true',
+      'fail-unless-ready': 'true',
+      'fresh-within-minutes': '30'
+    })
+    expect(fresh.exitCode).toBe(0)
+    expect(fresh.outputs.ready).toBe('true')
+    expect(refreshes()).toHaveLength(0)
+  })
+
+  it('refuses fail-unless-ready without wait, or with a bad value, before any request', async () => {
+    await start()
+    for (const [inputs, words] of [
+      [
+        { 'fail-unless-ready': 'true' },
+        `Input 'fail-unless-ready' has an invalid value "true": it needs wait: true`
+      ],
+      [
+        { 'fail-unless-ready': 'maybe', wait: 'true' },
+        `Input 'fail-unless-ready' has an invalid value "maybe": it must be true or false`
+      ]
+    ] as const) {
+      const { exitCode, stdout, outputs } = await run({ 'segment-ids': ids.vip, ...inputs })
+      expect(exitCode).toBe(1)
+      expect(annotationsIn(stdout)[0]).toMatchObject({
+        level: 'error',
+        properties: 'title=Invalid input%3A fail-unless-ready',
+        message: expect.stringContaining(words)
+      })
+      expect(outputs.ready).toBe('false')
+    }
+    expect(simulator.requests).toHaveLength(0)
+  })
+
+  it('refreshes a segment edited after its last recompute, even within fresh-within-minutes', async () => {
+    await start()
+    const recomputedAt = Date.now() - 10 * minuteMs
+    recomputed(ids.vip, { sampleUpdatedAt: recomputedAt, updatedAt: recomputedAt + 4 * minuteMs })
+    recomputed(ids.spring, { sampleUpdatedAt: recomputedAt, updatedAt: recomputedAt - minuteMs })
+    const { exitCode, outputs, stdout } = await run({
+      'segment-ids': `${ids.vip} ${ids.spring}`,
+      'fresh-within-minutes': '30'
+    })
+    expect(exitCode).toBe(0)
+    expect(refreshes().map((r) => r.path)).toEqual([
+      `/v3/marketing/segments/2.0/refresh/${ids.vip}`
+    ])
+    expect(JSON.parse(outputs.fresh)).toEqual([ids.spring])
+    expect(stdout).toContain(
+      `Segment "VIP customers" (${ids.vip}) is not fresh: its conditions were edited ${wallClock(recomputedAt + 4 * minuteMs, 'UTC')}, 6 minutes ago, after it was last recomputed ${wallClock(recomputedAt, 'UTC')}, 10 minutes ago: it is refreshed.`
+    )
+  })
+
+  it('notes, in the log and the summary, a segment created less than 30 minutes ago, and refreshes it', async () => {
+    await start()
+    const createdAt = Date.now() - 12 * minuteMs
+    recomputed(ids.vip, { createdAt, updatedAt: createdAt })
+    const { exitCode, stdout, summary } = await run({ 'segment-ids': `${ids.vip} ${ids.spring}` })
+    expect(exitCode).toBe(0)
+    expect(refreshes()).toHaveLength(2)
+    const note = `was created ${wallClock(createdAt, 'UTC')}, 12 minutes ago: SendGrid says segments built on engagement data take about 30 minutes to begin populating, so its count may still grow.`
+    expect(annotationsIn(stdout).filter((a) => a.level === 'notice')).toEqual([
+      {
+        level: 'notice',
+        properties: 'title=New segment',
+        message: `Segment "VIP customers" (${ids.vip}) ${note}`
+      }
+    ])
+    expect(summary).toContain(`<p>VIP customers ${note}</p>`)
   })
 
   it('refreshes every segment as asked with the default of 0', async () => {
@@ -151,7 +247,7 @@ describe.each(runtimes)('the refresh budget, built action on $name', ({ node }) 
     expect(reads(ids.vip)).toHaveLength(1)
     expect(reads(ids.spring).length).toBeGreaterThan(1)
     expect(results(outputs).map((r) => r.outcome)).toEqual(['refreshed', 'fresh'])
-    expect(summary).toContain('All 2 audiences are fresh and ready to send to.')
+    expect(summary).toContain('All 2 audiences are ready to send to.')
     expect(summary).toContain('1,200 → 1,201 (+1)')
   })
 

@@ -102,8 +102,33 @@ describe.each(runtimes)('the built action on $name', ({ node }) => {
       })
       expect(exitCode).toBe(1)
       expect(refreshRequests()).toHaveLength(0)
-      expect(stdout).toContain("Could not list the account's segments to resolve segment-names")
-      expect(stdout).toContain('HTTP 401: bad key')
+      // A key problem, said as one, not as an unknown name.
+      expect(annotationsIn(stdout).map((a) => [a.properties, a.message])).toEqual([
+        [
+          'title=API key rejected',
+          "Could not list the account's segments to resolve segment-names: SendGrid rejected the API key; it is wrong, expired or revoked. Check the api-key secret (HTTP 401)."
+        ],
+        ['', 'SendGrid rejected the API key; no segment was refreshed.']
+      ])
+    })
+
+    it('writes a summary that says which name is unknown, the closest names, and that nothing was sent', async () => {
+      await start()
+      const { exitCode, outputs, summary } = await run({
+        'segment-names': 'VIP customer\nSpring sale, EU customers'
+      })
+      expect(exitCode).toBe(1)
+      expect(refreshRequests()).toHaveLength(0)
+      expect(outputs.ready).toBe('false')
+      expect(JSON.parse(outputs.results)).toEqual([])
+      expect(summary).toContain(
+        '<p><strong>Some segment names could not be resolved; no segment was refreshed.</strong></p>'
+      )
+      expect(summary).toContain(
+        "<li>Input 'segment-names': no segment is named &quot;VIP customer&quot; (names must match exactly). Did you mean &quot;VIP customers&quot;?</li>"
+      )
+      expect(summary).toContain('<tr><td>VIP customer</td><td>segment, by name</td></tr>')
+      expect(summary).toContain('<p>No refresh request was sent, so no budget was spent.</p>')
     })
   })
 
@@ -124,7 +149,8 @@ describe.each(runtimes)('the built action on $name', ({ node }) => {
         segment_id: ids.vip,
         segment_name: 'VIP customers',
         outcome: 'refreshed',
-        refreshes_used: 0,
+        // Read as 0 before the refresh; the accepted refresh counts until SendGrid is read again.
+        refreshes_used: 1,
         max_refreshes: 2,
         last_refreshed_at: null,
         contacts_count: 80
@@ -173,7 +199,7 @@ describe.each(runtimes)('the built action on $name', ({ node }) => {
       )
       expect(JSON.parse(outputs['rate-limited'])).toEqual([ids.vip])
       expect(summary).toMatch(
-        /0 of 2 audiences are fresh\. SendGrid accepted the refresh of Spring sale, EU customers and is recomputing it; .* VIP customers can be refreshed again tomorrow at 00:00 /
+        /0 of 2 audiences are ready to send to\. SendGrid accepted the refresh of Spring sale, EU customers and is recomputing it; .* VIP customers can be refreshed again tomorrow at 00:00 /
       )
       expect(summary).not.toMatch(/\d{4}-\d\d-\d\dT\d\d:\d\d/)
     })
@@ -285,13 +311,16 @@ describe.each(runtimes)('the built action on $name', ({ node }) => {
       expect(exitCode).toBe(0)
       expect(stdout).toMatch(/Still waiting for 2 segment\(s\)/)
       expect(stdout).toMatch(
-        /Segment "VIP customers" \(.*\) refreshed \(job .*\) and recomputed by SendGrid after \d+ s\. It now has 85 contacts \(80 before\)\./
+        /Segment "VIP customers" \(.*\) refreshed \(job .*\) and recomputed at \d\d:\d\d:\d\d UTC by SendGrid's last_refreshed_at, about [12] s after SendGrid accepted the refresh\. It now has 85 contacts \(80 before\)\./
       )
       expect(results(outputs)[0]).toMatchObject({
         outcome: 'refreshed',
+        ready: true,
         contacts_count: 85,
         refreshes_used: 1
       })
+      expect(results(outputs)[0].recomputed_at).toBe(results(outputs)[0].last_refreshed_at)
+      expect(outputs.ready).toBe('true')
       expect(results(outputs)[0].last_refreshed_at).toMatch(/Z$/)
       expect(JSON.parse(outputs['contacts-counts'])).toEqual({ [ids.vip]: 85, [ids.spring]: 1201 })
       expect(summary).toContain('80 → 85')
@@ -316,9 +345,19 @@ describe.each(runtimes)('the built action on $name', ({ node }) => {
       })
       expect(exitCode).toBe(1)
       expect(durationMs).toBeLessThan(6000)
-      expect(results(outputs)[0]).toMatchObject({ outcome: 'failed', http_status: 202 })
-      expect(results(outputs)[0].job_id).toMatch(/^[0-9a-f-]{36}$/)
-      expect(JSON.parse(outputs.failed)).toEqual([ids.vip])
+      // SendGrid accepted the refresh: it stays refreshed (and spent), not ready, and fails the step.
+      expect(results(outputs)[0]).toMatchObject({
+        outcome: 'refreshed',
+        http_status: 202,
+        ready: false,
+        refreshes_used: 1
+      })
+      const jobId = results(outputs)[0].job_id
+      expect(jobId).toMatch(/^[0-9a-f-]{36}$/)
+      expect(JSON.parse(outputs.refreshed)).toEqual([ids.vip])
+      expect(JSON.parse(outputs['job-ids'])).toEqual({ [ids.vip]: jobId })
+      expect(JSON.parse(outputs.failed)).toEqual([])
+      expect(outputs.ready).toBe('false')
       expect(JSON.parse(outputs['contacts-counts'])).toEqual({ [ids.vip]: 80 })
       const [error] = annotationsIn(stdout).filter((a) => a.level === 'error')
       expect(error.message).toContain('had not finished after 1 s (wait-timeout-seconds)')
@@ -327,15 +366,19 @@ describe.each(runtimes)('the built action on $name', ({ node }) => {
     it('fails a segment deleted while waiting', async () => {
       await start({ refreshDelayMs: 60_000 })
       setTimeout(() => simulator.segments.delete(ids.vip), 700)
-      const { exitCode, outputs } = await run({
+      const { exitCode, outputs, stdout } = await run({
         'segment-ids': `${ids.vip}`,
         wait: 'true',
         'wait-interval-seconds': '0.3',
         'wait-timeout-seconds': '10'
       })
       expect(exitCode).toBe(1)
-      expect(results(outputs)[0]).toMatchObject({ outcome: 'failed' })
+      expect(results(outputs)[0]).toMatchObject({ outcome: 'refreshed', ready: false })
+      expect(JSON.parse(outputs.refreshed)).toEqual([ids.vip])
+      expect(JSON.parse(outputs.failed)).toEqual([])
       expect(results(outputs)[0].message).toContain('was deleted while waiting')
+      const [error] = annotationsIn(stdout).filter((a) => a.level === 'error')
+      expect(error.message).toContain('was deleted while waiting')
     })
 
     it('keeps waiting through read errors', async () => {

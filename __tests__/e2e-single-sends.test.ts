@@ -282,7 +282,7 @@ describe.each(runtimes)('Single Sends, built action on $name', ({ node }) => {
     const warned = lines.findIndex((l) =>
       l.startsWith('::warning title=Single Send due before its audience is fresh::')
     )
-    const landed = lines.findIndex((l) => l.includes('and recomputed by SendGrid after'))
+    const landed = lines.findIndex((l) => l.includes('and recomputed at '))
     expect(warned).toBeGreaterThan(-1)
     expect(warned).toBeLessThan(landed)
     expect(lines[warned]).toMatch(

@@ -65,7 +65,8 @@ describe('getSettings', () => {
       freshWithinMs: 0,
       wait: false,
       waitTimeoutMs: 600_000,
-      waitIntervalMs: 15_000
+      waitIntervalMs: 15_000,
+      failUnlessReady: false
     })
   })
 
@@ -235,6 +236,21 @@ describe('getSettings', () => {
     const problems = problemsFor({ [input]: value })
     expect(problems).toHaveLength(1)
     expect(problems[0]).toMatch(expected)
+  })
+
+  it('refuses fail-unless-ready without wait, naming both, and a bad value of it', () => {
+    expect(problemsFor({ 'fail-unless-ready': 'true' })).toEqual([
+      `Input 'fail-unless-ready' has an invalid value "true": it needs wait: true, since a refreshed segment is ready only once wait has seen SendGrid recompute it; set wait: true, or fail-unless-ready: false`
+    ])
+    expect(problemsFor({ 'fail-unless-ready': 'TRUE', wait: 'false' })).toHaveLength(1)
+    expect(problemsFor({ 'fail-unless-ready': 'yes', wait: 'true' })).toEqual([
+      `Input 'fail-unless-ready' has an invalid value "yes": it must be true or false`
+    ])
+    // A bad wait is said once, not again as fail-unless-ready's.
+    expect(problemsFor({ 'fail-unless-ready': 'true', wait: 'on' })).toEqual([
+      `Input 'wait' has an invalid value "on": it must be true or false`
+    ])
+    expect(settingsFor({ 'fail-unless-ready': 'true', wait: 'true' }).failUnlessReady).toBe(true)
   })
 
   it('reports every bad input at once', () => {

@@ -297,7 +297,7 @@ describe('run', () => {
     ])
     expect(simulator.requests.filter((r) => r.method === 'POST')).toHaveLength(10)
     expect(JSON.parse(outputs.fresh)).toEqual([ids.a])
-    expect(summary).toContain('11 of 12 audiences are fresh.')
+    expect(summary).toContain('11 of 12 audiences are ready to send to: ')
     expect(summary).toContain('&lt;img src=x onerror=alert(1)&gt; &amp; &quot;VIP&quot;')
     expect(summary).not.toContain('<img')
     expect(summary).toContain('10 → 7 (−3)')
@@ -513,7 +513,7 @@ describe('run', () => {
     expect(results.map((r) => r.outcome)).toEqual(['rate_limited', 'failed'])
     expect(simulator.requests.filter((r) => r.method === 'POST')).toHaveLength(0)
     expect(summary).toMatch(
-      /0 of 2 audiences are fresh\. .* can be refreshed again (tomorrow )?at /
+      /0 of 2 audiences are ready to send to\. .* can be refreshed again (tomorrow )?at /
     )
   })
 
@@ -568,11 +568,72 @@ describe('run', () => {
     expect(stdout).toMatch(/Could not read Segment .* \(timeout\); still waiting/)
   })
 
+  it('gates a send: ready after a refresh seen recomputed; a re-run fails without a refresh', async () => {
+    const gate = {
+      'segment-ids': `${ids.a} ${ids.b}`,
+      wait: 'true',
+      'wait-interval-seconds': '0.05',
+      'fail-unless-ready': 'true'
+    }
+    const first = await runWith(gate)
+    expect(first.exitCode).toBe(0)
+    expect(first.outputs.ready).toBe('true')
+    expect(first.results.map((r) => [r.outcome, r.ready])).toEqual([
+      ['refreshed', true],
+      ['refreshed', true]
+    ])
+    expect(first.results[0].recomputed_at).toBe(first.results[0].last_refreshed_at)
+    expect(first.summary).toContain('<p><strong>All 2 audiences are ready to send to.</strong></p>')
+
+    const again = await runWith(gate)
+    expect(again.exitCode).toBe(1)
+    expect(simulator.requests.filter((r) => r.method === 'POST')).toHaveLength(2)
+    expect(again.outputs.ready).toBe('false')
+    expect(again.results.map((r) => [r.outcome, r.ready])).toEqual([
+      ['rate_limited', false],
+      ['rate_limited', false]
+    ])
+    expect(again.annotations.at(-1)).toMatchObject({
+      level: 'error',
+      message: expect.stringMatching(
+        /^2 of 2 segment\(s\) not ready to send to \(fail-unless-ready\): Alpha \(rate limited: last refreshed at \d\d:\d\d UTC, just now, and SendGrid allows one an hour; .*\); Beta \(rate limited: /
+      )
+    })
+  })
+
+  it('counts an accepted refresh in refreshes_used when SendGrid is not read again', async () => {
+    const { results, summary } = await runWith({ 'segment-ids': ids.a })
+    expect(results[0]).toMatchObject({ outcome: 'refreshed', refreshes_used: 1, ready: false })
+    expect(summary).toMatch(/<td>Alpha<\/td><td>🔄 refreshing<\/td><td>3<\/td><td>1 of 2<\/td>/)
+  })
+
+  it('says a refused key when reading a Single Send, and spends nothing', async () => {
+    const { exitCode, annotations, summary } = await runWith({
+      'single-send-ids': 'cafe0000-0000-4000-8000-000000000001',
+      'api-key': 'SG.wrong'
+    })
+    expect(exitCode).toBe(1)
+    expect(annotations.map((a) => [a.properties, a.message])).toEqual([
+      [
+        'title=API key rejected',
+        'Could not read Single Send cafe0000-0000-4000-8000-000000000001: SendGrid rejected the API key; it is wrong, expired or revoked. Check the api-key secret (HTTP 401).'
+      ],
+      ['', 'SendGrid rejected the API key; no segment was refreshed.']
+    ])
+    expect(summary).toContain('Single Send, by ID')
+    expect(simulator.requests.filter((r) => r.method === 'POST')).toHaveLength(0)
+  })
+
   it('fails before any refresh on unknown names and on a list it cannot read', async () => {
     const unknown = await runWith({ 'segment-ids': ids.b, 'segment-names': 'Alfa' })
     expect(unknown.exitCode).toBe(1)
-    // Nothing was refreshed: no summary, and no segment in results.
-    expect(unknown.summary).toBe('')
+    // Nothing was refreshed: no segment in results; the summary says what was not found.
+    expect(unknown.summary).toContain(
+      '<p><strong>Some segment names could not be resolved; no segment was refreshed.</strong></p>'
+    )
+    expect(unknown.summary).toContain('Did you mean &quot;Alpha&quot;?')
+    expect(unknown.summary).toContain('<p>No refresh request was sent, so no budget was spent.</p>')
+    expect(unknown.outputs.ready).toBe('false')
     expect(unknown.annotations.map((a) => [a.level, a.properties])).toEqual([
       ['error', 'title=Unknown segment name'],
       ['error', '']
@@ -589,6 +650,15 @@ describe('run', () => {
     simulator.inject('list', '', { status: 200, body: '{"result": []}' })
     const malformed = await runWith({ 'segment-names': 'Alpha' })
     expect(malformed.annotations[0].message).toMatch(/Could not list .*HTTP 200/)
+    simulator.inject('list', '', { status: 401, body: '{"errors":[{"message":"bad key"}]}' })
+    const refused = await runWith({ 'segment-names': 'Alpha' })
+    expect(refused.annotations.map((a) => [a.properties, a.message])).toEqual([
+      [
+        'title=API key rejected',
+        "Could not list the account's segments to resolve segment-names: SendGrid rejected the API key; it is wrong, expired or revoked. Check the api-key secret (HTTP 401)."
+      ],
+      ['', 'SendGrid rejected the API key; no segment was refreshed.']
+    ])
     expect(simulator.requests.filter((r) => r.method === 'POST')).toHaveLength(0)
   })
 

@@ -119,6 +119,30 @@ describe('README.md', () => {
     expect(readme).toContain('```sh\nnpm ci && npm test\n```')
     expect(readFileSync(join(projectRoot, '.ci', 'run'), 'utf8')).toMatch(/^npm ci && npm test$/m)
   })
+  it('gates every later job on ready: each example a job needs uses fail-unless-ready with wait', () => {
+    const readme = readFileSync(join(projectRoot, 'README.md'), 'utf8')
+    const shipped = readFileSync(
+      join(projectRoot, '.github', 'workflows', 'refresh-segments.yml'),
+      'utf8'
+    )
+    type Workflow = {
+      jobs?: Record<string, { needs?: string; steps?: Array<{ uses?: string; with?: object }> }>
+    }
+    const examples = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1])
+    const gated = [...examples, shipped]
+      .map((text) => parse(text) as Workflow)
+      .filter((workflow) => Object.values(workflow?.jobs ?? {}).some((job) => job.needs))
+    expect(gated.length).toBeGreaterThanOrEqual(3)
+    for (const workflow of gated) {
+      const needed = Object.values(workflow.jobs ?? {}).flatMap((job) => job.needs ?? [])
+      for (const name of needed) {
+        const step = workflow.jobs?.[name]?.steps?.find((s) =>
+          /refresh-segment|^\.\/$/.test(s.uses ?? '')
+        )
+        expect(step?.with).toMatchObject({ wait: true, 'fail-unless-ready': true })
+      }
+    }
+  })
 })
 
 describe('npm run demo', () => {
@@ -134,7 +158,7 @@ describe('npm run demo', () => {
     const summary = demo.stdout.split('--- job summary (GITHUB_STEP_SUMMARY, shown as text) ---')[1]
     expect(summary).toMatch(/^## SendGrid segment refresh$/m)
     expect(summary).toMatch(
-      /^2 of 3 audiences are fresh\. VIP customers can be refreshed again (tomorrow )?at \d\d:\d\d Europe\/Berlin, in /m
+      /^2 of 3 audiences are ready to send to: Spring sale, EU customers and Newsletter subscribers\. VIP customers can be refreshed again (tomorrow )?at \d\d:\d\d Europe\/Berlin, in /m
     )
     expect(summary).toMatch(
       /^Spring sale, EU customers +✅ refreshed +1,200 → 1,234 \(\+34\) +1 of 2 /m

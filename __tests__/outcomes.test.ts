@@ -1,12 +1,16 @@
 import { describe, expect, it } from '@jest/globals'
 import {
+  accessProblem,
   classifyRefresh,
+  isReady,
   newResult,
+  recomputedAt,
   rateLimitResetTime,
   refreshLimitsSentence,
   segmentLabel,
   withSnapshot,
-  type ClassifyContext
+  type ClassifyContext,
+  type SegmentResult
 } from '../src/outcomes.js'
 import { tooLargeWords, type SegmentSnapshot } from '../src/sendgrid-answers.js'
 import type { ApiResult } from '../src/sendgrid-client.js'
@@ -336,6 +340,8 @@ describe('withSnapshot', () => {
     refreshesUsed: 1,
     maxRefreshes: 2,
     lastRefreshedAt: '2026-11-26T08:00:00Z',
+    createdAt: '2026-01-05T10:00:00Z',
+    updatedAt: '2026-01-06T10:00:00Z',
     queryValidation: 'VALID',
     queryError: null
   }
@@ -345,6 +351,7 @@ describe('withSnapshot', () => {
       ...base,
       segmentName: 'Read name',
       contactsCount: 12,
+      createdAt: '2026-01-05T10:00:00Z',
       sampleUpdatedAt: '2026-11-26T09:00:00Z',
       refreshesUsed: 1,
       maxRefreshes: 2,
@@ -371,5 +378,43 @@ describe('rateLimitResetTime at its edges', () => {
     expect(rateLimitResetTime('60s', now)).toBeNull()
     expect(rateLimitResetTime('x60', now)).toBeNull()
     expect(rateLimitResetTime([], now)).toBeNull()
+  })
+})
+
+describe('readiness', () => {
+  const result = (outcome: SegmentResult['outcome'], recomputed = false) =>
+    newResult('s-1', null, {
+      outcome,
+      httpStatus: null,
+      annotation: null,
+      reason: 'r',
+      message: 'm',
+      recomputed
+    })
+
+  it('is ready when fresh, or refreshed and seen recomputed; nothing else is', () => {
+    expect(isReady(result('fresh'))).toBe(true)
+    expect(isReady(result('refreshed', true))).toBe(true)
+    expect(isReady(result('refreshed'))).toBe(false)
+    for (const outcome of ['rate_limited', 'failed', 'cancelled'] as const) {
+      expect(isReady(result(outcome, true))).toBe(false)
+    }
+  })
+
+  it('takes the later of last_refreshed_at and sample_updated_at as the last recompute', () => {
+    const at = (lastRefreshedAt: string | null, sampleUpdatedAt: string | null) =>
+      recomputedAt({ lastRefreshedAt, sampleUpdatedAt })
+    expect(at('2026-11-26T08:00:00Z', '2026-11-26T09:00:00Z')).toBe('2026-11-26T09:00:00Z')
+    expect(at('2026-11-26T10:00:00Z', '2026-11-26T09:00:00Z')).toBe('2026-11-26T10:00:00Z')
+    expect(at(null, '2026-11-26T09:00:00Z')).toBe('2026-11-26T09:00:00Z')
+    expect(at('2026-11-26T10:00:00Z', 'soon')).toBe('2026-11-26T10:00:00Z')
+    expect(at(null, null)).toBeNull()
+  })
+
+  it('says a 401 is the key and a 403 the plan or access, and nothing else is', () => {
+    expect(accessProblem(401)?.reason).toBe('SendGrid rejected the API key')
+    expect(accessProblem(403)?.advice).toContain('Marketing Campaigns Basic or Advanced plan')
+    expect(accessProblem(404)).toBeNull()
+    expect(accessProblem(400)).toBeNull()
   })
 })

@@ -5,7 +5,7 @@ import { freshnessVerdict, invalidQueryVerdict, preflight, quotaVerdict } from '
 import { tooLargeWords, type SegmentSnapshot } from '../src/sendgrid-answers.js'
 import type { ApiResult, SendGridClient } from '../src/sendgrid-client.js'
 import type { Target } from '../src/targets.js'
-import { hasLanded } from '../src/wait.js'
+import { recomputeShownBy } from '../src/wait.js'
 import { captureStdout } from './support/capture-stdout.js'
 
 const segmentId = '1588e03b-50aa-454a-97d1-e1530345a5ec'
@@ -20,6 +20,8 @@ const snapshot = (fields: Partial<SegmentSnapshot>): SegmentSnapshot => ({
   refreshesUsed: 0,
   maxRefreshes: 2,
   lastRefreshedAt: null,
+  createdAt: '2026-01-05T10:00:00Z',
+  updatedAt: '2026-01-05T10:00:00Z',
   queryValidation: 'VALID',
   queryError: null,
   ...fields
@@ -154,6 +156,25 @@ describe('freshnessVerdict', () => {
     )
   })
 
+  it('is not fresh when its conditions were edited after its last recompute, and says so', () => {
+    const logged = jest.spyOn(process.stdout, 'write').mockImplementation(() => true)
+    const edited = snapshot({
+      sampleUpdatedAt: '2026-11-26T14:40:00Z',
+      lastRefreshedAt: '2026-11-26T14:20:00Z',
+      updatedAt: '2026-11-26T14:40:01Z'
+    })
+    expect(freshnessVerdict(target, edited, within(60), now)).toBeNull()
+    expect(logged.mock.calls.map((call) => String(call[0]))).toEqual([
+      'Segment "VIP" (1588e03b-50aa-454a-97d1-e1530345a5ec) is not fresh: its conditions were edited at 15:40 Europe/Berlin, 19 minutes ago, after it was last recomputed at 15:40 Europe/Berlin, 20 minutes ago: it is refreshed.\n'
+    ])
+    logged.mockRestore()
+    const editedBefore = { ...edited, updatedAt: '2026-11-26T14:40:00Z' }
+    expect(freshnessVerdict(target, editedBefore, within(60), now)?.outcome).toBe('fresh')
+    // Edited after the scheduled recompute but before a later manual refresh: fresh.
+    const refreshedSince = { ...edited, lastRefreshedAt: '2026-11-26T14:50:00Z' }
+    expect(freshnessVerdict(target, refreshedSince, within(60), now)?.outcome).toBe('fresh')
+  })
+
   it("is fresh when SendGrid's schedule recomputed the segment within the window", () => {
     const result = freshnessVerdict(
       target,
@@ -232,35 +253,60 @@ describe('freshnessVerdict', () => {
   })
 })
 
-describe('hasLanded', () => {
+describe('recomputeShownBy', () => {
   const sentAt = Date.parse('2026-11-26T15:00:00.700Z')
-  it('is true once last_refreshed_at reaches the second the refresh was sent', () => {
+  const read = (fields: Partial<SegmentSnapshot>) => snapshot(fields)
+
+  it('compares SendGrid with SendGrid: a field later than before the refresh shows it', () => {
+    const before = read({ lastRefreshedAt: '2026-11-26T10:00:00Z' })
+    // Behind the runner's clock (sentAt is 15:00:00.7): still later than SendGrid's own before.
     expect(
-      hasLanded(snapshot({ lastRefreshedAt: '2026-11-26T15:00:00Z' }), { sentAt, before: null })
-    ).toBe(true)
+      recomputeShownBy(read({ lastRefreshedAt: '2026-11-26T14:59:55Z' }), { sentAt, before })
+    ).toBe('last_refreshed_at')
     expect(
-      hasLanded(snapshot({ lastRefreshedAt: '2026-11-26T14:59:59Z' }), { sentAt, before: null })
-    ).toBe(false)
+      recomputeShownBy(read({ lastRefreshedAt: '2026-11-26T10:00:00Z' }), { sentAt, before })
+    ).toBeNull()
   })
 
-  it('falls back to a change of sample_updated_at', () => {
-    const before = snapshot({ sampleUpdatedAt: '2026-11-26T09:00:00Z' })
+  it('counts a field set where none was, and looks at sample_updated_at too', () => {
+    const before = read({ lastRefreshedAt: null, sampleUpdatedAt: '2026-11-26T09:00:00Z' })
     expect(
-      hasLanded(snapshot({ sampleUpdatedAt: '2026-11-26T09:00:00Z' }), { sentAt, before })
-    ).toBe(false)
+      recomputeShownBy(read({ lastRefreshedAt: '2026-11-26T09:00:00Z' }), { sentAt, before })
+    ).toBe('last_refreshed_at')
     expect(
-      hasLanded(snapshot({ sampleUpdatedAt: '2026-11-26T15:00:03Z' }), { sentAt, before })
-    ).toBe(true)
+      recomputeShownBy(read({ sampleUpdatedAt: '2026-11-26T09:00:01Z' }), { sentAt, before })
+    ).toBe('sample_updated_at')
+    expect(
+      recomputeShownBy(read({ sampleUpdatedAt: '2026-11-26T09:00:00Z' }), { sentAt, before })
+    ).toBeNull()
+    expect(
+      recomputeShownBy(read({ sampleUpdatedAt: null }), {
+        sentAt,
+        before: read({ sampleUpdatedAt: null })
+      })
+    ).toBeNull()
   })
 
-  it('without a baseline, needs sample_updated_at after the refresh was sent', () => {
+  it('a clock ahead of the runner does not end the wait before the recompute', () => {
+    // SendGrid 5 s ahead: its unchanged values are later than sentAt, but not than before.
+    const before = read({
+      lastRefreshedAt: '2026-11-26T15:00:04Z',
+      sampleUpdatedAt: '2026-11-26T15:00:04Z'
+    })
+    expect(recomputeShownBy(before, { sentAt, before })).toBeNull()
+  })
+
+  it('without a read before the refresh, needs a field at or after the second it was sent', () => {
     expect(
-      hasLanded(snapshot({ sampleUpdatedAt: '2026-11-26T09:00:00Z' }), { sentAt, before: null })
-    ).toBe(false)
+      recomputeShownBy(read({ lastRefreshedAt: '2026-11-26T15:00:00Z' }), { sentAt, before: null })
+    ).toBe('last_refreshed_at')
     expect(
-      hasLanded(snapshot({ sampleUpdatedAt: '2026-11-26T15:00:01Z' }), { sentAt, before: null })
-    ).toBe(true)
-    expect(hasLanded(snapshot({ sampleUpdatedAt: null }), { sentAt, before: null })).toBe(false)
+      recomputeShownBy(read({ lastRefreshedAt: '2026-11-26T14:59:59Z' }), { sentAt, before: null })
+    ).toBeNull()
+    expect(
+      recomputeShownBy(read({ sampleUpdatedAt: '2026-11-26T15:00:01Z' }), { sentAt, before: null })
+    ).toBe('sample_updated_at')
+    expect(recomputeShownBy(read({ sampleUpdatedAt: null }), { sentAt, before: null })).toBeNull()
   })
 })
 
@@ -496,7 +542,7 @@ describe('preflight', () => {
         attempts: 3,
         lostEarlierAttempt: false
       },
-      's-2': status(401),
+      's-2': status(403),
       's-3': status(403),
       's-4': status(200, { tooLarge: true }),
       's-5': status(200, {}, '["not a segment"]'),
@@ -509,7 +555,43 @@ describe('preflight', () => {
     expect(result.settled).toEqual([])
     expect(result.toRefresh.map((planned) => planned.before)).toEqual(Array(7).fill(null))
     expect(stdout.text).toBe(
-      `::notice title=Pre-flight skipped::The quota pre-flight was skipped for some segments, which are refreshed anyway: reading the segment failed (timeout: no answer within 30 s); this API key may not read segments (HTTP 401); this API key may not read segments (HTTP 403); the answer to reading the segment was ${tooLargeWords}; SendGrid answered the read with a body that is not a segment; reading the segment failed (HTTP 500).\n`
+      `::notice title=Pre-flight skipped::The quota pre-flight was skipped for some segments, which are refreshed anyway: reading the segment failed (timeout: no answer within 30 s); this API key may not read segments (HTTP 403); the answer to reading the segment was ${tooLargeWords}; SendGrid answered the read with a body that is not a segment; reading the segment failed (HTTP 500).\n`
+    )
+  })
+
+  it.each([
+    ['check-quota', { checkQuota: true }],
+    ['wait', { wait: true }]
+  ])(
+    'ends the run before any refresh when a read answers 401 (%s): the key is the problem',
+    async (_, settings) => {
+      const { client, read } = clientAnswering({ 's-1': ok(), 's-2': status(401) })
+      const result = await run(settings, client, targetsFor(2, 'VIP'))
+      expect(read).toEqual(['s-1', 's-2'])
+      expect(result.toRefresh).toEqual([])
+      expect(result.settled.map((r) => [r.segmentId, r.outcome, r.annotation])).toEqual([
+        ['s-1', 'failed', 'error'],
+        ['s-2', 'failed', 'error']
+      ])
+      expect(result.settled[0].reason).toBe(
+        'SendGrid rejected the API key (HTTP 401 on reading the segment)'
+      )
+      expect(result.settled[1].message).toBe(
+        'Segment "VIP" (s-2) was not refreshed: SendGrid rejected the API key; it is wrong, expired or revoked. Check the api-key secret (reading the segment answered HTTP 401). No refresh request was sent.'
+      )
+      expect(stdout.text).toBe('')
+    }
+  )
+
+  it('notes a segment created less than 30 minutes ago, and refreshes it as asked', async () => {
+    const { client } = clientAnswering({
+      's-1': ok({ created_at: '2026-11-26T14:31:00Z' }),
+      's-2': ok({ created_at: '2026-11-26T14:30:00Z' })
+    })
+    const result = await run({ wait: true }, client, targetsFor(2, 'VIP'))
+    expect(result.toRefresh.map((planned) => planned.target.segmentId)).toEqual(['s-1', 's-2'])
+    expect(stdout.text).toBe(
+      '::notice title=New segment::Segment "VIP" (s-1) was created at 15:31 Europe/Berlin, 29 minutes ago: SendGrid says segments built on engagement data take about 30 minutes to begin populating, so its count may still grow.\n'
     )
   })
 

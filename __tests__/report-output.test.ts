@@ -13,8 +13,10 @@ import {
   failureMessage,
   setOutputs,
   writeDryRunSummary,
+  writeLookupSummary,
   writeSummary
 } from '../src/report.js'
+import { LookupError } from '../src/name-match.js'
 import type { ServedSingleSend } from '../src/single-sends.js'
 import { captureStdout } from './support/capture-stdout.js'
 import { annotationsIn, parseOutputFile } from './support/run-action.js'
@@ -108,10 +110,12 @@ describe('setOutputs', () => {
       'job-id',
       'job-ids',
       'rate-limited',
+      'ready',
       'refreshed',
       'results',
       'single-sends'
     ])
+    expect(outputs.ready).toBe('false')
     expect(outputs['contact-jobs']).toBe('[]')
     expect(outputs['job-id']).toBe('job-1')
     expect(JSON.parse(outputs['job-ids'])).toEqual({ 's-1': 'job-1' })
@@ -129,6 +133,8 @@ describe('setOutputs', () => {
       segment_id: 's-1',
       segment_name: 'VIP <b>',
       outcome: 'refreshed',
+      ready: true,
+      recomputed_at: null,
       http_status: 202,
       job_id: 'job-1',
       message: 'message of s-1',
@@ -151,6 +157,36 @@ describe('setOutputs', () => {
       },
       expect.objectContaining({ id: 'c-2', nothing_to_refresh: 'it goes to lists only' })
     ])
+  })
+
+  it('is ready only with a segment, every one ready, at a run that came to its end', () => {
+    const ready = (outcome: Parameters<typeof setOutputs>[0]) => {
+      writeFileSync(outputFile, '')
+      setOutputs(outcome)
+      return parseOutputFile(readFileSync(outputFile, 'utf8')).ready
+    }
+    const fresh = results[2]
+    const recomputed = results[0]
+    expect(ready({ results: [recomputed, fresh], singleSends: [] })).toBe('true')
+    expect(ready({ results: [recomputed, fresh], singleSends: [], end: 'done' })).toBe('true')
+    expect(ready({ results: [recomputed, fresh], singleSends: [], end: 'cancelled' })).toBe('false')
+    expect(ready({ results: [fresh], singleSends: [], end: 'error' })).toBe('false')
+    expect(ready({ results: [], singleSends: [] })).toBe('false')
+    // Refreshed but not seen recomputed: not ready.
+    expect(ready({ results: [fresh, results[1]], singleSends: [] })).toBe('false')
+    const entries = (list: SegmentResult[]) => {
+      writeFileSync(outputFile, '')
+      setOutputs({ results: list, singleSends: [] })
+      return JSON.parse(parseOutputFile(readFileSync(outputFile, 'utf8')).results)
+    }
+    const read = result('s-9', 'Read', 'refreshed', {
+      lastRefreshedAt: '2026-11-27T10:00:00Z',
+      sampleUpdatedAt: '2026-11-27T09:00:00Z'
+    })
+    expect(entries([read])[0]).toMatchObject({
+      ready: false,
+      recomputed_at: '2026-11-27T10:00:00Z'
+    })
   })
 
   it('leaves job-id empty when no refresh returned a job ID', () => {
@@ -194,6 +230,60 @@ describe('failureMessage', () => {
     )
     expect(failureMessage(results.slice(0, 4), settings('warn'))).toBeNull()
     expect(failureMessage([], settings('fail'))).toBeNull()
+  })
+  it('fails, with wait, on a refresh not seen recomputed; without wait, it is only not ready', () => {
+    const waited = { onRateLimit: 'warn', wait: true } as Settings
+    expect(failureMessage(results.slice(0, 4), waited)).toBe(
+      '1 of 4 segment(s) refreshed but not seen recomputed before the wait ended. See the annotations above.'
+    )
+    expect(failureMessage(results, waited)).toBe(
+      '1 of 5 segment(s) failed; 1 of 5 segment(s) refreshed but not seen recomputed before the wait ended. See the annotations above.'
+    )
+  })
+
+  it('under fail-unless-ready, fails unless every segment is ready, naming each that is not and why', () => {
+    const gate = { onRateLimit: 'warn', wait: true, failUnlessReady: true } as Settings
+    expect(failureMessage([results[0], results[2], results[3]], gate)).toBe(
+      '1 of 3 segment(s) not ready to send to (fail-unless-ready): Limited (rate limited: reason of s-4).'
+    )
+    expect(failureMessage([results[0], results[2]], gate)).toBeNull()
+    expect(failureMessage([], gate)).toBe(
+      'No segment was to be refreshed, so nothing is ready to send to (fail-unless-ready).'
+    )
+    // The failures of a failed run come first; readiness adds nothing to them.
+    expect(failureMessage(results, gate)).toBe(
+      '1 of 5 segment(s) failed; 1 of 5 segment(s) refreshed but not seen recomputed before the wait ended. See the annotations above.'
+    )
+    expect(failureMessage([results[2], results[3]], { ...gate, failUnlessReady: false })).toBeNull()
+  })
+})
+
+describe('writeLookupSummary', () => {
+  it('says what could not be found, with the closest names, what was asked, and that nothing was sent', async () => {
+    const error = new LookupError(
+      'Unknown segment name',
+      ['Input \'segment-names\': no segment is named "VIP <x>". Did you mean "VIP"?'],
+      'Some segment names could not be resolved; no segment was refreshed.'
+    )
+    await writeLookupSummary(error, {
+      segmentIds: ['s-1'],
+      segmentNames: ['VIP <x>'],
+      singleSendIds: [],
+      singleSendNames: ['Launch'],
+      singleSendsWithinMs: 30 * 60_000,
+      contactJobIds: ['job-1'],
+      timeZone: 'UTC'
+    } as unknown as Settings)
+    expect(readFileSync(summaryFile, 'utf8').split('\n')).toEqual([
+      '<h2>SendGrid segment refresh</h2>',
+      '<p><strong>Some segment names could not be resolved; no segment was refreshed.</strong></p>',
+      "<p>Unknown segment name:</p><ul><li>Input 'segment-names': no segment is named &quot;VIP &lt;x&gt;&quot;. Did you mean &quot;VIP&quot;?</li></ul>",
+      '<details><summary>What this run was asked for</summary>',
+      '<table><tr><th>What</th><th>Given</th></tr><tr><td><code>s-1</code></td><td>segment, by ID</td></tr><tr><td>VIP &lt;x&gt;</td><td>segment, by name</td></tr><tr><td>Launch</td><td>Single Send, by name</td></tr><tr><td>every Single Send due in the next 30 minutes</td><td>scheduled Single Sends</td></tr><tr><td><code>job-1</code></td><td>contact job, waited for before any segment is read</td></tr></table>',
+      '</details>',
+      '<p>No refresh request was sent, so no budget was spent.</p>',
+      ''
+    ])
   })
 })
 
@@ -252,7 +342,7 @@ describe('contact jobs in the outputs and the summary', () => {
     const lines = readFileSync(summaryFile, 'utf8').split('\n')
     expect(lines.slice(0, 3)).toEqual([
       '<h2>SendGrid segment refresh</h2>',
-      '<p><strong>VIP &lt;b&gt; is fresh and ready to send to.</strong></p>',
+      '<p><strong>VIP &lt;b&gt; is ready to send to.</strong></p>',
       '<p>Contacts first: 1 job finished at 12:58 Europe/Berlin, 2 minutes ago; 1,163 of 1,200 contacts written, 37 rejected.</p>'
     ])
     expect(lines[3]).toMatch(/^<table>/)
@@ -313,7 +403,7 @@ describe('writeSummary', () => {
     const summary = readFileSync(summaryFile, 'utf8')
     expect(summary).toContain('<h2>SendGrid segment refresh</h2>')
     expect(summary).toContain(
-      '<p><strong>2 of 5 audiences are fresh. SendGrid accepted the refresh of s-2 and is recomputing it; with wait: true the job waits until that is done. Limited can be refreshed again tomorrow at 01:00 Europe/Berlin, in 12 h. Broken failed; see why below.</strong></p>'
+      '<p><strong>2 of 5 audiences are ready to send to: VIP &lt;b&gt; and Spring. SendGrid accepted the refresh of s-2 and is recomputing it; with wait: true the job waits until that is done. Limited can be refreshed again tomorrow at 01:00 Europe/Berlin, in 12 h. Broken failed; see why below.</strong></p>'
     )
     expect(summary).toContain(
       '<h3>Black Friday &amp; more, sends at 14:00 Europe/Berlin, in 1 h: 1 of 2 segment(s) ready</h3>'
@@ -405,7 +495,7 @@ describe('the whole summary', () => {
       '<table><tr><th>Audience</th><th>Outcome</th><th>Contacts</th><th>Refreshes today</th><th>Why</th></tr>'
     expect(readFileSync(summaryFile, 'utf8').split('\n')).toEqual([
       '<h2>SendGrid segment refresh</h2>',
-      '<p><strong>All 2 audiences are fresh and ready to send to.</strong></p>',
+      '<p><strong>All 2 audiences are ready to send to.</strong></p>',
       '<h3>Promo, sends at 13:00 UTC, in 1 h: audience ready</h3>',
       `${tableHead}<tr><td>VIP</td><td>✅ refreshed</td><td>4 → 5 (+1)</td><td>1 of 2</td><td>why s-1</td></tr></table>`,
       '<h3>Other segments</h3>',

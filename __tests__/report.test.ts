@@ -20,12 +20,8 @@ const result = (
 describe('headline', () => {
   it('says every audience is ready when all are fresh or recomputed', () => {
     const results = [result('Spring', 'fresh'), result('VIP', 'refreshed', { recomputed: true })]
-    expect(headline(results, 'Europe/Berlin', now)).toBe(
-      'All 2 audiences are fresh and ready to send to.'
-    )
-    expect(headline([result('VIP', 'fresh')], 'UTC', now)).toBe(
-      'VIP is fresh and ready to send to.'
-    )
+    expect(headline(results, 'Europe/Berlin', now)).toBe('All 2 audiences are ready to send to.')
+    expect(headline([result('VIP', 'fresh')], 'UTC', now)).toBe('VIP is ready to send to.')
   })
 
   it('names what is not ready, and until when, in the time zone', () => {
@@ -38,7 +34,7 @@ describe('headline', () => {
       result('Unknown limit', 'rate_limited')
     ]
     expect(headline(results, 'Europe/Berlin', now)).toBe(
-      "1 of 6 audiences are fresh. SendGrid accepted the refresh of Churn and Win-back and is recomputing them; with wait: true the job waits until that is done. VIP customers can be refreshed again at 01:23 Europe/Berlin, in 42 minutes. Unknown limit hit SendGrid's refresh limit. Lapsed failed; see why below."
+      "1 of 6 audiences is ready to send to: Spring. SendGrid accepted the refresh of Churn and Win-back and is recomputing them; with wait: true the job waits until that is done. VIP customers can be refreshed again at 01:23 Europe/Berlin, in 42 minutes. Unknown limit hit SendGrid's refresh limit. Lapsed failed; see why below."
     )
   })
 
@@ -48,14 +44,25 @@ describe('headline', () => {
 
   it('speaks of the one audience when there is one', () => {
     expect(headline([result('VIP', 'refreshed')], 'UTC', now)).toBe(
-      'VIP is not fresh yet. SendGrid accepted the refresh of VIP and is recomputing it; with wait: true the job waits until that is done.'
+      'VIP is not ready to send to yet. SendGrid accepted the refresh of VIP and is recomputing it; with wait: true the job waits until that is done.'
+    )
+  })
+
+  it('after a wait that ended first, says the wait ended, not that the job waits', () => {
+    expect(
+      headline([result('VIP', 'refreshed'), result('Spring', 'refreshed')], 'UTC', now, true)
+    ).toBe(
+      '0 of 2 audiences are ready to send to. SendGrid accepted the refresh of VIP and Spring, but the wait ended before it showed them recomputed; see why below.'
+    )
+    expect(headline([result('VIP', 'refreshed')], 'UTC', now, true)).toBe(
+      'VIP is not ready to send to yet. SendGrid accepted the refresh of VIP, but the wait ended before it showed it recomputed; see why below.'
     )
   })
 
   it('uses the segment ID where there is no name', () => {
     const unnamed = { ...result('x', 'failed'), segmentName: null }
     expect(headline([unnamed, result('A', 'fresh')], 'UTC', now)).toBe(
-      '1 of 2 audiences are fresh. id-x failed; see why below.'
+      '1 of 2 audiences is ready to send to: A. id-x failed; see why below.'
     )
   })
 })

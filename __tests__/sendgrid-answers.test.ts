@@ -42,7 +42,9 @@ describe('segmentIn', () => {
           contacts_count: 1.5,
           refreshes_used: '1',
           max_refreshes: 2,
-          sample_updated_at: 0
+          sample_updated_at: 0,
+          created_at: '',
+          updated_at: 7
         })
       )
     )
@@ -53,6 +55,8 @@ describe('segmentIn', () => {
       refreshesUsed: null,
       maxRefreshes: 2,
       lastRefreshedAt: null,
+      createdAt: null,
+      updatedAt: null,
       queryValidation: null,
       queryError: null
     })

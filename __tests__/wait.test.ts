@@ -60,6 +60,7 @@ const sent = (
     message: 'accepted'
   }),
   sentAt,
+  acceptedAt: null,
   before: null
 })
 
@@ -95,7 +96,13 @@ describe('waitForRefreshes', () => {
       sent('s-3', 'Gamma', 'refreshed', null),
       sent('s-4', 'Delta', 'rate_limited')
     ]
-    refreshes[0].before = { ...refreshes[0].before, contactsCount: 9 } as SentRefresh['before']
+    // Read before the refresh: 9 contacts, last refreshed at 11:00. SendGrid accepted it at 11:59:58
+    // by its own clock (the Date header).
+    refreshes[0].before = {
+      contactsCount: 9,
+      lastRefreshedAt: '2026-11-27T11:00:00Z'
+    } as SentRefresh['before']
+    refreshes[0].acceptedAt = Date.parse('2026-11-27T11:59:58Z')
     const results = await waitForRefreshes(client, settings(60_000), refreshes)
 
     expect(reads).toEqual(['s-1', 's-2', 's-3', 's-1', 's-3', 's-3'])
@@ -104,12 +111,14 @@ describe('waitForRefreshes', () => {
       recomputed: true,
       contactsCount: 12,
       contactsCountBefore: 9,
-      reason: 'refreshed and recomputed by SendGrid in 0 s',
+      reason:
+        "refreshed and recomputed at 12:00:00 by SendGrid's last_refreshed_at, about 2 s after SendGrid accepted the refresh",
       message:
-        'Segment "Alpha" (s-1) refreshed (job job-s-1) and recomputed by SendGrid after 0 s. It now has 12 contacts (9 before).'
+        'Segment "Alpha" (s-1) refreshed (job job-s-1) and recomputed at 12:00:00 UTC by SendGrid\'s last_refreshed_at, about 2 s after SendGrid accepted the refresh. It now has 12 contacts (9 before).'
     })
+    // Deleted while waiting: SendGrid accepted the refresh, so it stays refreshed (and spent).
     expect(results[1]).toMatchObject({
-      outcome: 'failed',
+      outcome: 'refreshed',
       annotation: 'error',
       recomputed: false,
       reason: 'deleted while waiting for its refresh to finish',
@@ -120,18 +129,19 @@ describe('waitForRefreshes', () => {
       outcome: 'refreshed',
       recomputed: true,
       contactsCountBefore: null,
+      reason: "refreshed and recomputed at 12:00:01 by SendGrid's sample_updated_at",
       message:
-        'Segment "Gamma" (s-3) refreshed and recomputed by SendGrid after 0 s. It now has 3 contacts.'
+        'Segment "Gamma" (s-3) refreshed and recomputed at 12:00:01 UTC by SendGrid\'s sample_updated_at. It now has 3 contacts.'
     })
     expect(results[3]).toBe(refreshes[3].result)
     expect(stdout.text.split('\n')).toEqual([
       'Waiting up to 60 s for 3 segment(s) to finish refreshing...',
       'Could not read Segment "Gamma" (s-3) (HTTP 500); still waiting.',
       expect.stringMatching(/^Still waiting for 2 segment\(s\) after 0\.\d s: s-1, s-3$/),
-      'Segment "Alpha" (s-1) refreshed (job job-s-1) and recomputed by SendGrid after 0 s. It now has 12 contacts (9 before).',
+      'Segment "Alpha" (s-1) refreshed (job job-s-1) and recomputed at 12:00:00 UTC by SendGrid\'s last_refreshed_at, about 2 s after SendGrid accepted the refresh. It now has 12 contacts (9 before).',
       'Could not read Segment "Gamma" (s-3) (timeout); still waiting.',
       expect.stringMatching(/^Still waiting for 1 segment\(s\) after 0\.\d s: s-3$/),
-      'Segment "Gamma" (s-3) refreshed and recomputed by SendGrid after 0 s. It now has 3 contacts.',
+      'Segment "Gamma" (s-3) refreshed and recomputed at 12:00:01 UTC by SendGrid\'s sample_updated_at. It now has 3 contacts.',
       ''
     ])
   })
@@ -140,13 +150,15 @@ describe('waitForRefreshes', () => {
     const { client } = scripted({
       's-1': [segment({ last_refreshed_at: '2026-11-27T12:00:00Z', contacts_count: 'many' })]
     })
-    const [result] = await waitForRefreshes(client, settings(60_000), [sent('s-1', 'Alpha')])
+    const refresh = { ...sent('s-1', 'Alpha'), acceptedAt: Date.parse('2026-11-27T12:00:01Z') }
+    const [result] = await waitForRefreshes(client, settings(60_000), [refresh])
+    // SendGrid's field a second before its own Date header: never a negative number of seconds.
     expect(result.message).toBe(
-      'Segment "Alpha" (s-1) refreshed (job job-s-1) and recomputed by SendGrid after 0 s.'
+      'Segment "Alpha" (s-1) refreshed (job job-s-1) and recomputed at 12:00:00 UTC by SendGrid\'s last_refreshed_at, about 0 s after SendGrid accepted the refresh.'
     )
   })
 
-  it('fails what has not landed when wait-timeout-seconds runs out, and says not to send yet', async () => {
+  it('keeps what has not landed when wait-timeout-seconds runs out refreshed, with an error not to send yet', async () => {
     const { client, reads } = scripted({ 's-1': [notYet], 's-2': [notYet] })
     const results = await waitForRefreshes(client, settings(1_400), [
       sent('s-1', 'Alpha'),
@@ -155,13 +167,13 @@ describe('waitForRefreshes', () => {
     expect(reads.length).toBeGreaterThan(2)
     expect(results.map((r) => [r.outcome, r.annotation, r.reason, r.message])).toEqual([
       [
-        'failed',
+        'refreshed',
         'error',
         'refresh accepted, but not recomputed within 1 s; do not send to it yet',
         'Segment "Alpha" (s-1): SendGrid accepted the refresh (job job-s-1), but it had not finished after 1 s (wait-timeout-seconds). The segment may still be recomputing; do not send to it yet.'
       ],
       [
-        'failed',
+        'refreshed',
         'error',
         'refresh accepted, but not recomputed within 1 s; do not send to it yet',
         'Segment s-2: SendGrid accepted the refresh, but it had not finished after 1 s (wait-timeout-seconds). The segment may still be recomputing; do not send to it yet.'

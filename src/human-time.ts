@@ -55,6 +55,17 @@ export function elapsed(ms: number): string {
   return ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : wholeSeconds(ms)
 }
 
+/** "14:02:31": the time of day to the second in `timeZone`, for moments SendGrid recorded. */
+export function timeOfDay(instant: number, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23'
+  }).format(instant)
+}
+
 let numberFormat: Intl.NumberFormat | undefined
 /** "1,200". Made on first use: Intl's locale data costs start-up time. */
 export const formatCount = (n: number): string =>

@@ -37,6 +37,8 @@ export interface Settings {
   wait: boolean
   waitTimeoutMs: number
   waitIntervalMs: number
+  /** Fail the step unless every segment is ready to send to (output `ready`). */
+  failUnlessReady: boolean
 }
 
 /** Defaults, mirrored in action.yml (a test keeps the two in step). */
@@ -56,7 +58,8 @@ export const inputDefaults = {
   'contacts-settle-seconds': '0',
   wait: 'false',
   'wait-timeout-seconds': '600',
-  'wait-interval-seconds': '15'
+  'wait-interval-seconds': '15',
+  'fail-unless-ready': 'false'
 } as const
 
 export const dataResidencyHosts = {
@@ -178,7 +181,21 @@ export function getSettings(): Settings {
     freshWithinMs: check(() => Math.round(parseNumber('fresh-within-minutes') * 60_000), 0),
     wait: check(() => parseBoolean('wait'), false),
     waitTimeoutMs: check(() => parseSeconds('wait-timeout-seconds', { allowZero: false }), 600_000),
-    waitIntervalMs: check(() => parseSeconds('wait-interval-seconds', { allowZero: false }), 15_000)
+    waitIntervalMs: check(
+      () => parseSeconds('wait-interval-seconds', { allowZero: false }),
+      15_000
+    ),
+    failUnlessReady: check(() => parseBoolean('fail-unless-ready'), false)
+  }
+  // Without wait, a refreshed segment is never seen recomputed, so it could never be ready.
+  if (settings.failUnlessReady && !settings.wait && !problems.some((p) => p.input === 'wait')) {
+    problems.push(
+      new InputProblem(
+        'fail-unless-ready',
+        'true',
+        'it needs wait: true, since a refreshed segment is ready only once wait has seen SendGrid recompute it; set wait: true, or fail-unless-ready: false'
+      )
+    )
   }
   if (problems.length > 0) throw new InvalidInputsError(problems)
   return settings

@@ -16,6 +16,7 @@ import {
   failureMessage,
   setOutputs,
   writeDryRunSummary,
+  writeLookupSummary,
   writeSummary
 } from './report.js'
 import { RunRecord, type RunEnd } from './run-record.js'
@@ -53,10 +54,12 @@ export async function run(cancellation: Cancellation = listenForCancel()): Promi
   } catch (error) {
     record.close()
     fail(error)
-    // Inputs and lookups fail before any refresh, with nothing to report; anything else may come
-    // after refreshes were spent, and the record holds them.
-    const beforeAnyRefresh = error instanceof InvalidInputsError || error instanceof LookupError
-    if (!beforeAnyRefresh && settings && !record.isEmpty) {
+    // Inputs fail before any request, with nothing to report. Lookups fail before any refresh:
+    // the summary says what could not be found. Anything else may come after refreshes were
+    // spent, and the record holds them.
+    if (error instanceof LookupError && settings) {
+      await writeLookupSummary(error, settings)
+    } else if (!(error instanceof InvalidInputsError) && settings && !record.isEmpty) {
       end = 'error'
       await writeSummary(record.outcome(end, settings.wait), settings)
     }

@@ -1,5 +1,7 @@
 // Finding what the user named: exact name matching, the closest names to suggest when a name
 // matches nothing, and the error that stops a run before any refresh when something is not found.
+import { accessProblem } from './outcomes.js'
+import type { ApiResult } from './sendgrid-client.js'
 
 /** Things the user named that could not be found or read; no segment is refreshed when thrown. */
 export class LookupError extends Error {
@@ -54,4 +56,18 @@ export function editDistance(a: string, b: string): number {
     previous = current
   }
   return previous[b.length]
+}
+
+/**
+ * A list or read refused for the key (401) or the plan and the key's access (403), said in the same words
+ * as on a refresh, not as a name that was not found; null for any other answer.
+ */
+export function accessRefused(answer: ApiResult, doing: string): LookupError | null {
+  const access = answer.kind === 'response' ? accessProblem(answer.status) : null
+  if (!access || answer.kind !== 'response') return null
+  return new LookupError(
+    answer.status === 401 ? 'API key rejected' : 'Access refused',
+    [`Could not ${doing}: ${access.reason}${access.advice} (HTTP ${answer.status}).`],
+    `${access.reason}; no segment was refreshed.`
+  )
 }

@@ -31,6 +31,8 @@ export interface SegmentResult {
   lastRefreshedAt: string | null
   /** When SendGrid last recomputed the segment on its own schedule (ISO 8601), as read. */
   sampleUpdatedAt: string | null
+  /** When the segment was created (ISO 8601), as read. */
+  createdAt: string | null
   contactsCount: number | null
   /** contacts_count before the refresh, when the segment was read both before and after. */
   contactsCountBefore: number | null
@@ -69,6 +71,7 @@ export function newResult(
     maxRefreshes: null,
     lastRefreshedAt: null,
     sampleUpdatedAt: null,
+    createdAt: null,
     contactsCount: null,
     contactsCountBefore: null,
     nextRefreshAt: null,
@@ -172,15 +175,10 @@ export function classifyRefresh(result: ApiResult, context: ClassifyContext): Se
     case 400:
       return failed('SendGrid rejected the request as invalid')
     case 401:
-      return failed(
-        'SendGrid rejected the API key',
-        '; it is wrong, expired or revoked. Check the api-key secret'
-      )
-    case 403:
-      return failed(
-        'SendGrid refused access',
-        '. Refreshing segments needs a Marketing Campaigns Basic or Advanced plan (not the free plan) and an API key with Marketing access'
-      )
+    case 403: {
+      const { reason, advice } = accessProblem(status)!
+      return failed(reason, advice)
+    }
     case 404:
       return failed(
         'the segment does not exist in this SendGrid account',
@@ -237,6 +235,47 @@ export function withSnapshot(
     maxRefreshes: snapshot.maxRefreshes,
     lastRefreshedAt: snapshot.lastRefreshedAt,
     sampleUpdatedAt: snapshot.sampleUpdatedAt,
+    createdAt: snapshot.createdAt,
     contactsCount: snapshot.contactsCount
   }
+}
+
+/**
+ * Ready to send to: fresh (recomputed recently, after every change the run knows of), or refreshed
+ * with the recompute seen by `wait`. A refresh not seen recomputed, a rate limit, a failure or a
+ * cancel is not ready, however recent the last recompute.
+ */
+export const isReady = (result: SegmentResult): boolean =>
+  result.outcome === 'fresh' || (result.outcome === 'refreshed' && result.recomputed)
+
+/** The later of last_refreshed_at and sample_updated_at as last read: SendGrid's last recompute. */
+export function recomputedAt(
+  segment: Pick<SegmentSnapshot, 'lastRefreshedAt' | 'sampleUpdatedAt'>
+): string | null {
+  const times = [segment.lastRefreshedAt, segment.sampleUpdatedAt].filter(
+    (t): t is string => t !== null && !Number.isNaN(Date.parse(t))
+  )
+  if (times.length === 0) return null
+  return times.reduce((a, b) => (Date.parse(b) > Date.parse(a) ? b : a))
+}
+
+/**
+ * What a 401 or 403 from SendGrid means, in the same words wherever it comes (a refresh, a list):
+ * the key, or the plan and the key's access. Null for any other status.
+ */
+export function accessProblem(status: number): { reason: string; advice: string } | null {
+  if (status === 401) {
+    return {
+      reason: 'SendGrid rejected the API key',
+      advice: '; it is wrong, expired or revoked. Check the api-key secret'
+    }
+  }
+  if (status === 403) {
+    return {
+      reason: 'SendGrid refused access',
+      advice:
+        '. Refreshing segments needs a Marketing Campaigns Basic or Advanced plan (not the free plan) and an API key with Marketing access'
+    }
+  }
+  return null
 }

@@ -5,6 +5,7 @@ import { describeInstant, parseTime } from './human-time.js'
 import type { Settings } from './inputs.js'
 import { log } from './log.js'
 import {
+  accessProblem,
   newResult,
   refreshLimitsSentence,
   segmentLabel,
@@ -15,6 +16,7 @@ import { isoSeconds, nextHourlyRefresh, nextMidnight } from './refresh-times.js'
 import type { Target } from './targets.js'
 import type { ApiResult, SendGridClient } from './sendgrid-client.js'
 import { segmentIn, tooLargeWords, type SegmentSnapshot } from './sendgrid-answers.js'
+import { newSegmentNote } from './segment-age.js'
 
 export interface PlannedRefresh {
   target: Target
@@ -43,6 +45,10 @@ export async function preflight(
     return { toRefresh: targets.map((target) => ({ target, before: null })), settled: [] }
   }
   const reads = await Promise.all(targets.map((target) => client.getSegment(target.segmentId)))
+  // The same key would be refused for every refresh: spend nothing.
+  if (reads.some((answer) => answer.kind === 'response' && answer.status === 401)) {
+    return { toRefresh: [], settled: targets.map(keyRejected) }
+  }
 
   const toRefresh: PlannedRefresh[] = []
   const settled: SegmentResult[] = []
@@ -53,6 +59,13 @@ export async function preflight(
     if (before) {
       target.segmentName ??= before.name
       const at = now()
+      const note = newSegmentNote(
+        segmentLabel(target.segmentId, target.segmentName),
+        before.createdAt,
+        settings.timeZone,
+        at
+      )
+      if (note) log.notice(note, { title: 'New segment' })
       const verdict =
         (settings.checkQuota ? invalidQueryVerdict(target, before) : null) ??
         freshnessVerdict(target, before, settings, at, contactsLandedAt) ??
@@ -89,12 +102,21 @@ export async function preflight(
   return { toRefresh, settled }
 }
 
+function keyRejected(target: Target): SegmentResult {
+  const { reason, advice } = accessProblem(401)!
+  return newResult(target.segmentId, target.segmentName, {
+    outcome: 'failed',
+    httpStatus: null,
+    annotation: 'error',
+    reason: `${reason} (HTTP 401 on reading the segment)`,
+    message: `${segmentLabel(target.segmentId, target.segmentName)} was not refreshed: ${reason}${advice} (reading the segment answered HTTP 401). No refresh request was sent.`
+  })
+}
+
 function skipReason(answer: ApiResult): string {
   if (answer.kind === 'no-response')
     return `reading the segment failed (${answer.reason}: ${answer.detail})`
-  if (answer.status === 401 || answer.status === 403) {
-    return `this API key may not read segments (HTTP ${answer.status})`
-  }
+  if (answer.status === 403) return `this API key may not read segments (HTTP 403)`
   if (answer.tooLarge) return `the answer to reading the segment was ${tooLargeWords}`
   if (answer.status === 200) return 'SendGrid answered the read with a body that is not a segment'
   return `reading the segment failed (HTTP ${answer.status})`
@@ -119,8 +141,9 @@ export function invalidQueryVerdict(
 
 /**
  * `fresh` when SendGrid recomputed the segment within `fresh-within-minutes`, on its own schedule
- * (sample_updated_at) or by a manual refresh (last_refreshed_at), whichever is later, and after the
- * contacts of this run's contact jobs landed; else null.
+ * (sample_updated_at) or by a manual refresh (last_refreshed_at), whichever is later, after its
+ * conditions were last edited (updated_at), and after the contacts of this run's contact jobs
+ * landed; else null.
  */
 export function freshnessVerdict(
   target: Target,
@@ -135,12 +158,23 @@ export function freshnessVerdict(
   const recomputedAt = Math.max(scheduled ?? -Infinity, manual ?? -Infinity)
   if (!Number.isFinite(recomputedAt) || now - recomputedAt > settings.freshWithinMs) return null
 
+  const label = segmentLabel(target.segmentId, target.segmentName)
+  // SendGrid: counts "don't update immediately when segment criteria are modified". That updated_at
+  // moves only on such an edit (not on a rename or a recompute) is not measured yet: the live check
+  // records it.
+  const edited = parseTime(segment.updatedAt)
+  if (edited !== null && edited > recomputedAt) {
+    log.info(
+      `${label} is not fresh: its conditions were edited ${describeInstant(edited, settings.timeZone, now)}, after it was last recomputed ${describeInstant(recomputedAt, settings.timeZone, now)}: it is refreshed.`
+    )
+    return null
+  }
   const how =
     manual !== null && manual >= recomputedAt ? 'by a manual refresh' : "by SendGrid's schedule"
   const when = `recomputed ${how} ${describeInstant(recomputedAt, settings.timeZone, now)}`
   if (contactsLandedAt !== null && recomputedAt < contactsLandedAt) {
     log.info(
-      `${segmentLabel(target.segmentId, target.segmentName)} was ${when}, before the contacts landed ${describeInstant(contactsLandedAt, settings.timeZone, now)}: it is refreshed.`
+      `${label} was ${when}, before the contacts landed ${describeInstant(contactsLandedAt, settings.timeZone, now)}: it is refreshed.`
     )
     return null
   }
@@ -151,7 +185,7 @@ export function freshnessVerdict(
     httpStatus: null,
     annotation: null,
     reason: `${when}${after}`,
-    message: `${segmentLabel(target.segmentId, target.segmentName)} is fresh: ${when}${after} (fresh-within-minutes: ${window}). No refresh was sent, so no budget was spent.`
+    message: `${label} is fresh: ${when}${after} (fresh-within-minutes: ${window}). No refresh was sent, so no budget was spent.`
   })
   return withSnapshot(result, segment)
 }

@@ -3,13 +3,15 @@
 import type { Settings } from './inputs.js'
 import { classifyRefresh, withSnapshot, type RefreshLog, type SegmentResult } from './outcomes.js'
 import type { PlannedRefresh } from './preflight.js'
-import type { SendGridClient } from './sendgrid-client.js'
+import type { ApiResult, SendGridClient } from './sendgrid-client.js'
 import type { SegmentSnapshot } from './sendgrid-answers.js'
 
 export interface SentRefresh {
   result: SegmentResult
-  /** When the first attempt was sent; SendGrid's last_refreshed_at reaches it once the refresh lands. */
+  /** When the first attempt was sent (the runner's clock). */
   sentAt: number
+  /** When SendGrid accepted it, by the Date header of its answer (SendGrid's clock, whole seconds). */
+  acceptedAt: number | null
   before: SegmentSnapshot | null
 }
 
@@ -32,9 +34,23 @@ export async function refreshSegments(
         host,
         now: Date.now()
       })
-      const known = withSnapshot(result, before)
+      const known = counted(withSnapshot(result, before))
       record.answered(known)
-      return { result: known, sentAt, before }
+      const acceptedAt = result.outcome === 'refreshed' ? dateHeader(answer) : null
+      return { result: known, sentAt, acceptedAt, before }
     })
   )
+}
+
+/** An accepted refresh counts against today's refreshes, until SendGrid is read again. */
+function counted(result: SegmentResult): SegmentResult {
+  if (result.outcome !== 'refreshed' || result.refreshesUsed === null) return result
+  return { ...result, refreshesUsed: result.refreshesUsed + 1 }
+}
+
+function dateHeader(answer: ApiResult): number | null {
+  if (answer.kind !== 'response') return null
+  const date = answer.headers.date
+  const ms = typeof date === 'string' ? Date.parse(date) : NaN
+  return Number.isNaN(ms) ? null : ms
 }

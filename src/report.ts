@@ -10,8 +10,10 @@ import {
 import { describeInstant, formatCount } from './human-time.js'
 import type { Settings } from './inputs.js'
 import { log } from './log.js'
-import { noAnswerBeforeTheEnd, type SegmentResult } from './outcomes.js'
+import type { LookupError } from './name-match.js'
+import { isReady, noAnswerBeforeTheEnd, recomputedAt, type SegmentResult } from './outcomes.js'
 import type { RunOutcome } from './run-record.js'
+import { newSegmentNote } from './segment-age.js'
 import { scheduledSendTime, type ServedSingleSend } from './single-sends.js'
 
 /** The `results` output entry: snake_case, every key always present. */
@@ -20,6 +22,8 @@ export function toResultEntry(result: SegmentResult): Record<string, unknown> {
     segment_id: result.segmentId,
     segment_name: result.segmentName,
     outcome: result.outcome,
+    ready: isReady(result),
+    recomputed_at: recomputedAt(result),
     http_status: result.httpStatus,
     job_id: result.jobId,
     message: result.message,
@@ -60,8 +64,16 @@ export function toContactJobEntry(job: ContactJob): Record<string, unknown> {
   }
 }
 
+/**
+ * The run's verdict: at least one segment, and every segment ready to send to, at a run that came
+ * to its end (not cancelled, not stopped by an error).
+ */
+export const runIsReady = ({ results, end = 'done' }: RunOutcome): boolean =>
+  end === 'done' && results.length > 0 && results.every(isReady)
+
 /** Sets every output; called on every path, failures included, so later steps can rely on them. */
-export function setOutputs({ results, singleSends, contacts }: RunOutcome): void {
+export function setOutputs(outcome: RunOutcome): void {
+  const { results, singleSends, contacts } = outcome
   const refreshed = results.filter((r) => r.outcome === 'refreshed')
   const idsWith = (outcome: SegmentResult['outcome']): string[] =>
     results.filter((r) => r.outcome === outcome).map((r) => r.segmentId)
@@ -72,6 +84,7 @@ export function setOutputs({ results, singleSends, contacts }: RunOutcome): void
     results.filter((r) => r.contactsCount !== null).map((r) => [r.segmentId, r.contactsCount])
   )
 
+  core.setOutput('ready', String(runIsReady(outcome)))
   core.setOutput('job-id', refreshed.find((r) => r.jobId)?.jobId ?? '')
   core.setOutput('job-ids', JSON.stringify(jobIds))
   core.setOutput('results', JSON.stringify(results.map(toResultEntry)))
@@ -95,12 +108,13 @@ export function annotate(results: SegmentResult[]): void {
 }
 
 /**
- * The step fails when contact jobs did not land, when a segment failed, or when one was
- * rate-limited under `on-rate-limit: fail`.
+ * The step fails when contact jobs did not land, when a segment failed, when `wait` did not see a
+ * refreshed segment recomputed, when one was rate-limited under `on-rate-limit: fail`, or, under
+ * `fail-unless-ready`, when the run is not ready to send to.
  */
 export function failureMessage(
   results: SegmentResult[],
-  settings: Settings,
+  settings: Pick<Settings, 'onRateLimit' | 'wait' | 'failUnlessReady'>,
   contacts?: ContactsFirst
 ): string | null {
   const notLanded = contacts ? jobsNotLanded(contacts.jobs).length : 0
@@ -109,14 +123,34 @@ export function failureMessage(
   }
   const failed = results.filter((r) => r.outcome === 'failed').length
   const limited = results.filter((r) => r.outcome === 'rate_limited').length
+  const unseen = settings.wait
+    ? results.filter((r) => r.outcome === 'refreshed' && !r.recomputed).length
+    : 0
   const parts: string[] = []
   if (failed > 0) parts.push(`${failed} of ${results.length} segment(s) failed`)
+  if (unseen > 0) {
+    parts.push(
+      `${unseen} of ${results.length} segment(s) refreshed but not seen recomputed before the wait ended`
+    )
+  }
   if (limited > 0 && settings.onRateLimit === 'fail') {
     parts.push(
       `${limited} of ${results.length} segment(s) hit SendGrid's refresh limit (on-rate-limit: fail)`
     )
   }
-  return parts.length > 0 ? `${parts.join('; ')}. See the annotations above.` : null
+  if (parts.length > 0) return `${parts.join('; ')}. See the annotations above.`
+  return settings.failUnlessReady ? notReadyMessage(results) : null
+}
+
+/** Under `fail-unless-ready`: which segments are not ready to send to, and why; null when all are. */
+export function notReadyMessage(results: SegmentResult[]): string | null {
+  if (results.length === 0) {
+    return 'No segment was to be refreshed, so nothing is ready to send to (fail-unless-ready).'
+  }
+  const notReady = results.filter((r) => !isReady(r))
+  if (notReady.length === 0) return null
+  const why = notReady.map((r) => `${nameOf(r)} (${r.outcome.replace('_', ' ')}: ${r.reason})`)
+  return `${notReady.length} of ${results.length} segment(s) not ready to send to (fail-unless-ready): ${why.join('; ')}.`
 }
 
 export function countsLine(results: SegmentResult[]): string {
@@ -166,7 +200,12 @@ export function cutShortSentence(results: SegmentResult[], end: 'cancelled' | 'e
 }
 
 /** The answer a person wants first: is every audience ready to send to, and if not, until when? */
-export function headline(results: SegmentResult[], timeZone: string, now: number): string {
+export function headline(
+  results: SegmentResult[],
+  timeZone: string,
+  now: number,
+  waited = false
+): string {
   const ready = results.filter(isReady)
   const recomputing = results.filter((r) => r.outcome === 'refreshed' && !r.recomputed)
   const limited = results.filter((r) => r.outcome === 'rate_limited')
@@ -175,17 +214,22 @@ export function headline(results: SegmentResult[], timeZone: string, now: number
   if (results.length === 0) return 'No segment was to be refreshed in this run.'
   if (ready.length === results.length) {
     return results.length === 1
-      ? `${nameOf(results[0])} is fresh and ready to send to.`
-      : `All ${results.length} audiences are fresh and ready to send to.`
+      ? `${nameOf(results[0])} is ready to send to.`
+      : `All ${results.length} audiences are ready to send to.`
   }
   const sentences = [
     results.length === 1
-      ? `${nameOf(results[0])} is not fresh yet.`
-      : `${ready.length} of ${results.length} audiences are fresh.`
+      ? `${nameOf(results[0])} is not ready to send to yet.`
+      : ready.length === 0
+        ? `0 of ${results.length} audiences are ready to send to.`
+        : `${ready.length} of ${results.length} audiences ${ready.length === 1 ? 'is' : 'are'} ready to send to: ${listNames(ready)}.`
   ]
   if (recomputing.length > 0) {
+    const them = recomputing.length > 1 ? 'them' : 'it'
     sentences.push(
-      `SendGrid accepted the refresh of ${listNames(recomputing)} and is recomputing ${recomputing.length > 1 ? 'them' : 'it'}; with wait: true the job waits until that is done.`
+      waited
+        ? `SendGrid accepted the refresh of ${listNames(recomputing)}, but the wait ended before it showed ${them} recomputed; see why below.`
+        : `SendGrid accepted the refresh of ${listNames(recomputing)} and is recomputing ${them}; with wait: true the job waits until that is done.`
     )
   }
   for (const r of limited) {
@@ -222,12 +266,16 @@ export async function writeSummary(
       ? cutShortSentence(results, end)
       : contactsFirst && contacts?.landedAt === null
         ? contactsFirst
-        : headline(results, settings.timeZone, now)
+        : headline(results, settings.timeZone, now, settings.wait)
   const summary = core.summary
     .addHeading('SendGrid segment refresh', 2)
     .addRaw(`<p><strong>${escapeHtml(answer)}</strong></p>`, true)
   if (contactsFirst && answer !== contactsFirst)
     summary.addRaw(`<p>${escapeHtml(contactsFirst)}</p>`, true)
+  const newSegments = results.flatMap(
+    (r) => newSegmentNote(nameOf(r), r.createdAt, settings.timeZone, now) ?? []
+  )
+  if (newSegments.length > 0) summary.addRaw(`<p>${escapeHtml(newSegments.join(' '))}</p>`, true)
   const campaigns = singleSends.filter((s) => s.nothingToRefresh === null)
   if (campaigns.length === 0 && results.length > 0) summary.addTable(segmentTable(results))
   for (const campaign of campaigns) {
@@ -311,38 +359,40 @@ export function campaignHeading(
   return `${campaign.name}, ${when}: ${readiness}`
 }
 
-const isReady = (r: SegmentResult): boolean =>
-  r.outcome === 'fresh' || (r.outcome === 'refreshed' && r.recomputed)
-
-export async function writeDryRunSummary(settings: Settings): Promise<void> {
-  const rows = [
+/** What the inputs ask for, a row each: what, and how it was given (in a dry run, what happens later). */
+function askedRows(settings: Settings, dryRun: boolean): string[][] {
+  const later = (what: string): string => (dryRun ? ` (${what} on a real run)` : '')
+  return [
     ...settings.segmentIds.map((id) => [code(id), 'segment, by ID']),
     ...settings.segmentNames.map((name) => [
       escapeHtml(name),
-      'segment, by name (resolved on a real run)'
+      `segment, by name${later('resolved')}`
     ]),
-    ...settings.singleSendIds.map((id) => [code(id), 'Single Send, by ID (read on a real run)']),
+    ...settings.singleSendIds.map((id) => [code(id), `Single Send, by ID${later('read')}`]),
     ...settings.singleSendNames.map((name) => [
       escapeHtml(name),
-      'Single Send, by name (resolved on a real run)'
+      `Single Send, by name${later('resolved')}`
     ]),
     ...(settings.singleSendsWithinMs > 0
       ? [
           [
             `every Single Send due in the next ${settings.singleSendsWithinMs / 60_000} minutes`,
-            'found on a real run'
+            dryRun ? 'found on a real run' : 'scheduled Single Sends'
           ]
         ]
       : []),
     ...settings.contactJobIds.map((id) => [
       code(id),
-      'contact job, waited for before any segment is read (on a real run)'
+      `contact job, waited for before any segment is read${dryRun ? ' (on a real run)' : ''}`
     ])
   ]
+}
+
+export async function writeDryRunSummary(settings: Settings): Promise<void> {
   try {
     await core.summary
       .addHeading('SendGrid segment refresh (dry run)', 2)
-      .addTable([header('What', 'Given'), ...rows])
+      .addTable([header('What', 'Given'), ...askedRows(settings, true)])
       .addRaw(
         `Dry run: nothing was sent to ${escapeHtml(settings.baseUrl)}. Time zone: <code>${escapeHtml(settings.timeZone)}</code>`,
         true
@@ -350,6 +400,28 @@ export async function writeDryRunSummary(settings: Settings): Promise<void> {
       .write()
   } catch (error) {
     summaryNotWritten(error)
+  }
+}
+
+/**
+ * The summary of a run stopped before any refresh because something it was asked for could not be
+ * found or read: what was asked, what was not found (with the closest names), and that nothing was
+ * sent.
+ */
+export async function writeLookupSummary(error: LookupError, settings: Settings): Promise<void> {
+  const problems = error.problems.map((p) => `<li>${escapeHtml(p)}</li>`).join('')
+  try {
+    await core.summary
+      .addHeading('SendGrid segment refresh', 2)
+      .addRaw(`<p><strong>${escapeHtml(error.summary)}</strong></p>`, true)
+      .addRaw(`<p>${escapeHtml(error.title)}:</p><ul>${problems}</ul>`, true)
+      .addRaw('<details><summary>What this run was asked for</summary>', true)
+      .addTable([header('What', 'Given'), ...askedRows(settings, false)])
+      .addRaw('</details>', true)
+      .addRaw('<p>No refresh request was sent, so no budget was spent.</p>', true)
+      .write()
+  } catch (writeError) {
+    summaryNotWritten(writeError)
   }
 }
 

@@ -1,5 +1,5 @@
 // Turns `segment-names` into segment IDs with one list request, before any refresh is sent.
-import { LookupError, unknownNameMessage } from './name-match.js'
+import { accessRefused, LookupError, unknownNameMessage } from './name-match.js'
 import type { SendGridClient } from './sendgrid-client.js'
 import { describeFailure, parseSegmentList } from './sendgrid-answers.js'
 
@@ -19,9 +19,12 @@ export async function findSegmentsByName(
   const segments =
     answer.kind === 'response' && answer.status === 200 ? parseSegmentList(answer.body) : null
   if (!segments) {
-    throw notFound([
-      `Could not list the account's segments to resolve segment-names (${describeFailure(answer)}).`
-    ])
+    throw (
+      accessRefused(answer, "list the account's segments to resolve segment-names") ??
+      notFound([
+        `Could not list the account's segments to resolve segment-names (${describeFailure(answer)}).`
+      ])
+    )
   }
 
   const problems: string[] = []

@@ -11,6 +11,9 @@ export interface SegmentSnapshot {
   refreshesUsed: number | null
   maxRefreshes: number | null
   lastRefreshedAt: string | null
+  /** When the segment was created and when its conditions were last edited (ISO 8601). */
+  createdAt: string | null
+  updatedAt: string | null
   queryValidation: string | null
   queryError: string | null
 }
@@ -31,6 +34,8 @@ export function segmentIn(answer: ApiResult): SegmentSnapshot | null {
     refreshesUsed: integerOrNull(value.refreshes_used),
     maxRefreshes: integerOrNull(value.max_refreshes),
     lastRefreshedAt: stringOrNull(value.last_refreshed_at),
+    createdAt: stringOrNull(value.created_at),
+    updatedAt: stringOrNull(value.updated_at),
     queryValidation: stringOrNull(status.query_validation),
     queryError: stringOrNull(status.error_message)
   }

@@ -5,7 +5,7 @@ import { isRecord, parseJson } from './error-body.js'
 import { describeInstant, parseTime } from './human-time.js'
 import type { Settings } from './inputs.js'
 import { log } from './log.js'
-import { LookupError, unknownNameMessage } from './name-match.js'
+import { accessRefused, LookupError, unknownNameMessage } from './name-match.js'
 import type { Pages, SendGridClient } from './sendgrid-client.js'
 import { describeFailure } from './sendgrid-answers.js'
 
@@ -90,6 +90,10 @@ export async function findSingleSends(
   }
 
   const reads = await Promise.all(ids.map((id) => client.getSingleSend(id)))
+  for (const [index, answer] of reads.entries()) {
+    const refused = accessRefused(answer, `read Single Send ${ids[index]}`)
+    if (refused) throw refused
+  }
   const found: ServedSingleSend[] = []
   ids.forEach((id, index) => {
     const answer = reads[index]
@@ -163,9 +167,12 @@ type ShortForm = Pick<SingleSend, 'id' | 'name' | 'status' | 'sendAt'>
 
 function shortFormsIn(pages: Pages, purpose: string): ShortForm[] {
   if (pages.kind === 'failed') {
-    throw notFound([
-      `Could not list the account's Single Sends to ${purpose} (${describeFailure(pages.answer)}).`
-    ])
+    throw (
+      accessRefused(pages.answer, `list the account's Single Sends to ${purpose}`) ??
+      notFound([
+        `Could not list the account's Single Sends to ${purpose} (${describeFailure(pages.answer)}).`
+      ])
+    )
   }
   return pages.items.flatMap((item) => {
     const parsed = shortFormOf(item)

@@ -1,11 +1,11 @@
 // Holds the run until SendGrid has actually recomputed each refreshed segment. SendGrid exposes no
-// job status, so a segment is done when its last_refreshed_at reaches the moment the refresh was
-// sent (or, without that field, when sample_updated_at moves).
+// job status, so a segment is done when its last_refreshed_at or sample_updated_at moves past the
+// value read before the refresh: SendGrid's clock against SendGrid's clock.
 import { log } from './log.js'
 import { segmentLabel, withSnapshot, type RefreshLog, type SegmentResult } from './outcomes.js'
 import type { Settings } from './inputs.js'
 import type { SentRefresh } from './refresh.js'
-import { describeInstant, elapsed, wholeSeconds } from './human-time.js'
+import { describeInstant, elapsed, parseTime, timeOfDay, wholeSeconds } from './human-time.js'
 import { sleep } from './retry.js'
 import type { SendGridClient } from './sendgrid-client.js'
 import { segmentIn, type SegmentSnapshot } from './sendgrid-answers.js'
@@ -57,9 +57,9 @@ export async function waitForRefreshes(
       const label = segmentLabel(result.segmentId, result.segmentName)
       if (answer.kind === 'response' && answer.status === 404) {
         pending.delete(index)
+        // SendGrid accepted the refresh: it stays refreshed (and spent), never recomputed.
         settle(index, {
           ...result,
-          outcome: 'failed',
           annotation: 'error',
           reason: 'deleted while waiting for its refresh to finish',
           message: `${label} was deleted while waiting for its refresh to finish (reading it answered HTTP 404).`
@@ -72,9 +72,10 @@ export async function waitForRefreshes(
         log.info(`Could not read ${label} (${why}); still waiting.`)
         return
       }
-      if (hasLanded(now, refresh)) {
+      const shownBy = recomputeShownBy(now, refresh)
+      if (shownBy) {
         pending.delete(index)
-        const done = finished(withSnapshot(result, now), refresh.before, Date.now() - started)
+        const done = finished(withSnapshot(result, now), refresh, shownBy, settings.timeZone)
         settle(index, done)
         // Said once, here, as it happens (with the contacts): the final report does not repeat it.
         log.info(done.message)
@@ -91,7 +92,6 @@ export async function waitForRefreshes(
   for (const [index, { result }] of pending) {
     settle(index, {
       ...result,
-      outcome: 'failed',
       annotation: 'error',
       reason: `refresh accepted, but not recomputed within ${wholeSeconds(settings.waitTimeoutMs)}; do not send to it yet`,
       message: `${segmentLabel(result.segmentId, result.segmentName)}: SendGrid accepted the refresh${result.jobId ? ` (job ${result.jobId})` : ''}, but it had not finished after ${wholeSeconds(settings.waitTimeoutMs)} (wait-timeout-seconds). The segment may still be recomputing; do not send to it yet.`
@@ -137,37 +137,63 @@ function labelOf(sent: SentRefresh[], segmentId: string): string {
   return segmentLabel(segmentId, result?.segmentName ?? null)
 }
 
-/** The refresh has landed once SendGrid's timestamps show a recompute after it was sent. */
-export function hasLanded(
+type RecomputeField = 'last_refreshed_at' | 'sample_updated_at'
+
+/**
+ * Which of SendGrid's fields shows a recompute after the refresh, or null while neither does. A field
+ * shows it when it is later than the value read before the refresh, or set where none was: SendGrid's
+ * clock against SendGrid's own, so a runner whose clock is off cannot end the wait early or never.
+ * Only where no read before the refresh succeeded is the runner's clock used: the moment the refresh
+ * was sent, to SendGrid's whole seconds.
+ * Rests on last_refreshed_at being written when the recompute finishes, not when the refresh is
+ * accepted: `npm run live-check` measures that (its finding `last_refreshed_at_written`).
+ */
+export function recomputeShownBy(
   now: SegmentSnapshot,
   refresh: Pick<SentRefresh, 'sentAt' | 'before'>
-): boolean {
-  // SendGrid's timestamps have whole seconds; compare at that precision.
-  const sentAt = Math.floor(refresh.sentAt / 1000) * 1000
-  if (now.lastRefreshedAt) return Date.parse(now.lastRefreshedAt) >= sentAt
-  if (!now.sampleUpdatedAt) return false
-  const before = refresh.before?.sampleUpdatedAt
-  return before ? now.sampleUpdatedAt !== before : Date.parse(now.sampleUpdatedAt) >= sentAt
+): RecomputeField | null {
+  const fields = [
+    ['last_refreshed_at', 'lastRefreshedAt'],
+    ['sample_updated_at', 'sampleUpdatedAt']
+  ] as const
+  for (const [field, key] of fields) {
+    const after = parseTime(now[key])
+    if (after === null) continue
+    if (refresh.before) {
+      const before = parseTime(refresh.before[key])
+      if (before === null || after > before) return field
+    } else if (after >= Math.floor(refresh.sentAt / 1000) * 1000) return field
+  }
+  return null
 }
 
 function finished(
   result: SegmentResult,
-  before: SegmentSnapshot | null,
-  tookMs: number
+  refresh: Pick<SentRefresh, 'before' | 'acceptedAt'>,
+  shownBy: RecomputeField,
+  timeZone: string
 ): SegmentResult {
   const label = segmentLabel(result.segmentId, result.segmentName)
-  const contactsBefore = before?.contactsCount ?? null
+  const contactsBefore = refresh.before?.contactsCount ?? null
   const count =
     result.contactsCount === null
       ? ''
       : contactsBefore === null
         ? ` It now has ${result.contactsCount} contacts.`
         : ` It now has ${result.contactsCount} contacts (${contactsBefore} before).`
+  const at = parseTime(
+    shownBy === 'last_refreshed_at' ? result.lastRefreshedAt : result.sampleUpdatedAt
+  )!
+  const after =
+    refresh.acceptedAt === null
+      ? ''
+      : `, about ${Math.max(0, Math.round((at - refresh.acceptedAt) / 1000))} s after SendGrid accepted the refresh`
+  const when = `at ${timeOfDay(at, timeZone)} by SendGrid's ${shownBy}${after}`
   return {
     ...result,
     contactsCountBefore: contactsBefore,
     recomputed: true,
-    reason: `refreshed and recomputed by SendGrid in ${Math.round(tookMs / 1000)} s`,
-    message: `${label} refreshed${result.jobId ? ` (job ${result.jobId})` : ''} and recomputed by SendGrid after ${Math.round(tookMs / 1000)} s.${count}`
+    reason: `refreshed and recomputed ${when}`,
+    message: `${label} refreshed${result.jobId ? ` (job ${result.jobId})` : ''} and recomputed ${when.replace(' by', ` ${timeZone} by`)}.${count}`
   }
 }

@@ -33,6 +33,8 @@ const hourMs = 60 * 60 * 1000
  * @property {'VALID' | 'INVALID' | 'PENDING'} queryValidation
  * @property {string | undefined} errorMessage
  * @property {boolean} quotaFields whether reads carry refreshes_used, max_refreshes, last_refreshed_at
+ * @property {number} createdAt when the segment was created (ms)
+ * @property {number} updatedAt when its conditions were last edited (ms)
  */
 
 /**
@@ -116,6 +118,8 @@ export async function startSimulator(options = {}) {
       queryValidation: 'VALID',
       errorMessage: undefined,
       quotaFields: true,
+      createdAt: Date.UTC(2026, 0, 5, 10),
+      updatedAt: Date.UTC(2026, 0, 5, 10),
       ...seed
     }
     segments.set(seed.id, segment)
@@ -171,6 +175,8 @@ export async function startSimulator(options = {}) {
     req.setEncoding('utf8')
     req.on('data', (chunk) => (body += chunk))
     req.on('end', () => {
+      // SendGrid's clock, not Node's own (which would ignore the tests' clock).
+      res.setHeader('Date', new Date(now()).toUTCString())
       const url = new URL(req.url ?? '/', 'http://simulator')
       requests.push({
         method: req.method ?? '',
@@ -448,8 +454,8 @@ export async function startSimulator(options = {}) {
       contacts_sample: withSample
         ? [{ contact_id: randomUUID(), primary_email: 'someone@example.com' }]
         : [],
-      created_at: '2026-01-05T10:00:00Z',
-      updated_at: '2026-01-05T10:00:00Z',
+      created_at: iso(segment.createdAt),
+      updated_at: iso(segment.updatedAt),
       sample_updated_at: iso(segment.sampleUpdatedAt),
       next_sample_update: iso(segment.sampleUpdatedAt + 24 * hourMs),
       parent_list_ids: [],
