@@ -381,6 +381,43 @@ describe.each(runtimes)('the built action on $name', ({ node }) => {
       expect(error.message).toContain('was deleted while waiting')
     })
 
+    it('ends as soon as SendGrid recomputes, though its clock is 5 s behind the runner', async () => {
+      // Before, the runner's clock was the yardstick: this ran to its timeout and failed.
+      await start({ now: () => Date.now() - 5000, refreshDelayMs: 300 })
+      const { exitCode, outputs, durationMs } = await run({
+        'segment-ids': ids.vip,
+        wait: 'true',
+        'wait-interval-seconds': '0.5',
+        'wait-timeout-seconds': '20'
+      })
+      expect(exitCode).toBe(0)
+      expect(outputs.ready).toBe('true')
+      expect(results(outputs)[0]).toMatchObject({ outcome: 'refreshed', ready: true })
+      expect(durationMs).toBeLessThan(10_000)
+    })
+
+    it('does not end before the recompute when SendGrid is 5 s ahead of the runner', async () => {
+      const ahead = () => Date.now() + 5000
+      await start({ now: ahead, refreshDelayMs: 1500 })
+      // Recomputed by SendGrid's schedule a moment "in the runner's future".
+      simulator.segments.get(ids.vip)!.sampleUpdatedAt = ahead() - 1000
+      const { exitCode, outputs, stdout } = await run({
+        'segment-ids': ids.vip,
+        wait: 'true',
+        'wait-interval-seconds': '0.3'
+      })
+      expect(exitCode).toBe(0)
+      const [refresh] = simulator.requestsFor('refresh', ids.vip)
+      const polls = simulator.requestsFor('get', ids.vip).slice(1)
+      // Every poll before the recompute landed (1.5 s after the refresh) said: still waiting.
+      expect(polls.filter((p) => p.at < refresh.at + 1500).length).toBeGreaterThan(0)
+      expect(stdout).toMatch(/Still waiting for 1 segment\(s\)/)
+      expect(results(outputs)[0]).toMatchObject({ ready: true })
+      expect(stdout).toMatch(
+        /recomputed at \d\d:\d\d:\d\d UTC by SendGrid's last_refreshed_at, about [12] s after/
+      )
+    })
+
     it('keeps waiting through read errors', async () => {
       await start({ refreshDelayMs: 800 })
       const refusal = { status: 500, body: '' }
