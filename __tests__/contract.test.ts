@@ -18,6 +18,7 @@ import {
 import { runAction } from './support/run-action.js'
 import { runtimes } from './support/runtimes.js'
 import { demoApiKey, freePlanApiKey, startSimulator } from './support/sendgrid-simulator.js'
+import { runLiveCheck } from './support/live-check.js'
 
 type Exchange = Awaited<ReturnType<typeof startRecorder>>['exchanges'][number]
 
@@ -66,8 +67,13 @@ describe('the built action against the official OpenAPI file, through prism prox
     // Each endpoint goes through the Prism of its file. The segment list goes around Prism: its
     // official 200 schema is wrong (it describes one flat segment, not SendGrid's
     // {"results": [...]}). The test "flags the list schema" below shows it.
+    // So does the deletion of contacts (the live check's clean-up): the file types its answer's
+    // job_id as an object, against its own description ("The deletion job ID") and every other job
+    // answer in the file, which give a string, as SendGrid's docs do; Prism would turn the answer
+    // into a 500 and the clean-up would fail.
     recorder = await startRecorder(prism.url, (method, path) =>
-      method === 'GET' && path === '/v3/marketing/segments/2.0'
+      (method === 'GET' && path === '/v3/marketing/segments/2.0') ||
+      (method === 'DELETE' && path.startsWith('/v3/marketing/contacts?'))
         ? simulator.url
         : path.startsWith('/v3/marketing/singlesends')
           ? singleSendsPrism.url
@@ -265,6 +271,28 @@ describe('the built action against the official OpenAPI file, through prism prox
       ])
     })
   })
+
+  it('holds every request of npm run live-check to the segments and contacts files', async () => {
+    const run = await runLiveCheck(['--spend-one-refresh', '--api-url', recorder.url])
+    expectNoViolations(recorder.exchanges)
+    // The contact deletion went around Prism (see above): its one parameter is the contact's ID.
+    const [deletion] = simulator.requests.filter(
+      (r) => r.method === 'DELETE' && r.path === '/v3/marketing/contacts'
+    )
+    expect(deletion.query).toMatch(/^\?ids=[0-9a-f-]{36}$/)
+    expect(run.stderr).toBe('')
+    expect(run.exitCode).toBe(0)
+    expect(recorder.exchanges.map((e) => `${e.method} ${e.path.replace(/[?].*/, '')}`)).toEqual(
+      expect.arrayContaining([
+        'POST /v3/marketing/segments/2.0',
+        'PUT /v3/marketing/contacts',
+        expect.stringMatching(/^POST \/v3\/marketing\/segments\/2\.0\/refresh\//),
+        'POST /v3/marketing/contacts/search/emails',
+        'DELETE /v3/marketing/contacts',
+        expect.stringMatching(/^DELETE \/v3\/marketing\/segments\/2\.0\/[0-9a-f-]{36}$/)
+      ])
+    )
+  }, 60_000)
 
   it("flags the list schema, which is why names are resolved from SendGrid's documented shape", async () => {
     const prismRecorder = await startRecorder(prism.url)

@@ -17,6 +17,7 @@ const clockFree = [
   'e2e-cancel',
   'e2e-hostile',
   'e2e-tls',
+  'live-check',
   'error-body',
   'log',
   'paging',

@@ -15,6 +15,8 @@ const singleSendsPath = '/v3/marketing/singlesends'
 const singleSendSearchPath = '/v3/marketing/singlesends/search'
 const singleSendPathPattern = /^\/v3\/marketing\/singlesends\/([^/]+)$/
 const contactJobPathPattern = /^\/v3\/marketing\/contacts\/imports\/([^/]+)$/
+const contactsPath = '/v3/marketing/contacts'
+const contactSearchPath = '/v3/marketing/contacts/search/emails'
 /** Where SendGrid's `_metadata` links point: its own host, never the one the client asked. */
 const sendGridOrigin = 'https://api.sendgrid.com'
 const hourMs = 60 * 60 * 1000
@@ -35,6 +37,7 @@ const hourMs = 60 * 60 * 1000
  * @property {boolean} quotaFields whether reads carry refreshes_used, max_refreshes, last_refreshed_at
  * @property {number} createdAt when the segment was created (ms)
  * @property {number} updatedAt when its conditions were last edited (ms)
+ * @property {string | null} matchEmail a created segment's query: the one address it matches
  */
 
 /**
@@ -91,6 +94,14 @@ const hourMs = 60 * 60 * 1000
  * @param {boolean} [options.loopingNext] every page's `next` names the second page again
  * @param {{ key: string, cert: string }} [options.tls] serve HTTPS with this key and certificate
  * @param {Array<Partial<SimulatedContactJob> & { id: string }>} [options.contactJobs]
+ * @param {'on_recompute' | 'on_accept'} [options.lastRefreshedWritten] when a refresh writes
+ *   last_refreshed_at: when its recompute lands (the default) or as soon as it is accepted
+ * @param {boolean} [options.refreshMovesSample] whether a landed refresh moves sample_updated_at (default true)
+ * @param {number} [options.contactJobMs] how long a contact write's job stays pending (default 500)
+ * @param {number} [options.contactCountsAfterMs] how long after its job finished a written contact
+ *   counts in a recompute (default 0)
+ * @param {number} [options.contactSearchLagMs] how long after its job finished a contact is found by
+ *   address (default 0)
  */
 export async function startSimulator(options = {}) {
   const now = options.now ?? (() => Date.now())
@@ -120,6 +131,7 @@ export async function startSimulator(options = {}) {
       quotaFields: true,
       createdAt: Date.UTC(2026, 0, 5, 10),
       updatedAt: Date.UTC(2026, 0, 5, 10),
+      matchEmail: null,
       ...seed
     }
     segments.set(seed.id, segment)
@@ -159,12 +171,25 @@ export async function startSimulator(options = {}) {
   }
   for (const seed of options.contactJobs ?? []) addContactJob(seed)
 
+  /** Contacts written with PUT /v3/marketing/contacts: address, ID, and when their job finished. */
+  /** @type {Map<string, { id: string, email: string, jobFinishesAt: number }>} */
+  const contacts = new Map()
+  const countAt = (/** @type {SimulatedSegment} */ segment, /** @type {number} */ at) =>
+    [...contacts.values()].filter(
+      (c) =>
+        c.email === segment.matchEmail &&
+        at >= c.jobFinishesAt + (options.contactCountsAfterMs ?? 0)
+    ).length
+
   /** Applies a refresh whose time has come, as SendGrid's background job would. */
   const settle = (/** @type {SimulatedSegment} */ segment) => {
     if (segment.pendingUntil !== null && now() >= segment.pendingUntil) {
-      segment.lastRefreshedAt = segment.pendingUntil
-      segment.sampleUpdatedAt = segment.pendingUntil
-      segment.contactsCount = segment.contactsCountAfterRefresh
+      const at = segment.pendingUntil
+      if (options.lastRefreshedWritten !== 'on_accept') segment.lastRefreshedAt = at
+      if (options.refreshMovesSample !== false || segment.matchEmail === null)
+        segment.sampleUpdatedAt = at
+      segment.contactsCount =
+        segment.matchEmail === null ? segment.contactsCountAfterRefresh : countAt(segment, at)
       segment.pendingUntil = null
     }
   }
@@ -252,7 +277,14 @@ export async function startSimulator(options = {}) {
     if (method === 'GET' && url.pathname === listPath) {
       return sendJson(res, 200, { results: [...segments.values()].map((s) => describe(s, false)) })
     }
+    if (method === 'POST' && url.pathname === listPath) return createSegment(body, res)
+    if (url.pathname.startsWith(contactsPath)) return contactsRoute(method, url, body, res)
     const segmentMatch = segmentPathPattern.exec(url.pathname)
+    if (method === 'DELETE' && segmentMatch) {
+      const deleted = segments.delete(decodeURIComponent(segmentMatch[1]))
+      // The official file declares 202 (not 204) for a deleted segment.
+      return deleted ? send(res, 202, '') : sendJson(res, 404, { error: 'Segment does not exist.' })
+    }
     if (method === 'GET' && segmentMatch) {
       const segment = segments.get(decodeURIComponent(segmentMatch[1]))
       if (!segment) return sendJson(res, 404, { error: 'Segment does not exist.' })
@@ -261,6 +293,116 @@ export async function startSimulator(options = {}) {
         200,
         describe(segment, url.searchParams.get('contacts_sample') !== 'false')
       )
+    }
+    sendJson(res, 404, {
+      errors: [{ field: null, message: `no route for ${method} ${url.pathname}` }]
+    })
+  }
+
+  /**
+   * Creates a segment from `{name, query_dsl}`. Only the query the live check writes is understood:
+   * `... WHERE email = '<address>'`; the segment then counts the contacts with that address.
+   * @param {string} body
+   * @param {import('node:http').ServerResponse} res
+   */
+  function createSegment(body, res) {
+    let wanted
+    try {
+      wanted = JSON.parse(body)
+    } catch {
+      return sendJson(res, 400, { errors: [{ field: 'body', message: 'invalid JSON' }] })
+    }
+    const email = /\bemail\s*=\s*'([^']+)'/i.exec(String(wanted?.query_dsl ?? ''))?.[1]
+    if (typeof wanted?.name !== 'string' || !email) {
+      return sendJson(res, 400, {
+        errors: [{ field: 'query_dsl', message: 'name and a query_dsl are required' }]
+      })
+    }
+    const segment = addSegment({
+      id: randomUUID(),
+      name: wanted.name,
+      contactsCount: 0,
+      // SendGrid's schema requires sample_updated_at: a new segment is computed as it is created.
+      sampleUpdatedAt: now(),
+      createdAt: now(),
+      updatedAt: now(),
+      matchEmail: email.toLowerCase(),
+      timeZone: 'UTC'
+    })
+    sendJson(res, 201, describe(segment, false))
+  }
+
+  /**
+   * Contacts: add or update (a job that finishes after `contactJobMs`), find by address (only once
+   * the job finished and `contactSearchLagMs` passed), and delete by ID (a job).
+   * @param {string} method
+   * @param {URL} url
+   * @param {string} body
+   * @param {import('node:http').ServerResponse} res
+   */
+  function contactsRoute(method, url, body, res) {
+    const parsed = () => {
+      try {
+        return JSON.parse(body)
+      } catch {
+        return null
+      }
+    }
+    const newJob = (/** @type {'upsert' | 'delete'} */ jobType, /** @type {number} */ count) =>
+      addContactJob({
+        id: randomUUID(),
+        jobType,
+        requestedCount: count,
+        finishesAt: now() + (options.contactJobMs ?? 500)
+      })
+    if (method === 'PUT' && url.pathname === contactsPath) {
+      const list = parsed()?.contacts
+      if (!Array.isArray(list) || list.some((c) => typeof c?.email !== 'string')) {
+        return sendJson(res, 400, { errors: [{ field: 'contacts', message: 'invalid contacts' }] })
+      }
+      const job = newJob('upsert', list.length)
+      for (const { email } of list) {
+        const address = email.toLowerCase()
+        contacts.set(address, { id: randomUUID(), email: address, jobFinishesAt: job.finishesAt })
+      }
+      return sendJson(res, 202, { job_id: job.id })
+    }
+    if (method === 'POST' && url.pathname === contactSearchPath) {
+      const emails = parsed()?.emails
+      if (!Array.isArray(emails)) {
+        return sendJson(res, 400, { errors: [{ field: 'emails', message: 'emails is required' }] })
+      }
+      /** @type {Record<string, unknown>} */
+      const result = {}
+      for (const email of emails) {
+        const contact = contacts.get(String(email).toLowerCase())
+        if (contact && now() >= contact.jobFinishesAt + (options.contactSearchLagMs ?? 0)) {
+          const at = new Date(contact.jobFinishesAt).toISOString().replace(/\.\d{3}Z$/, 'Z')
+          result[email] = {
+            contact: {
+              id: contact.id,
+              email: contact.email,
+              list_ids: [],
+              segment_ids: [],
+              created_at: at,
+              updated_at: at
+            }
+          }
+        }
+      }
+      if (Object.keys(result).length === 0) {
+        return sendJson(res, 404, { errors: [{ field: null, message: 'No contacts found' }] })
+      }
+      return sendJson(res, 200, { result })
+    }
+    if (method === 'DELETE' && url.pathname === contactsPath) {
+      const ids = (url.searchParams.get('ids') ?? '').split(',').filter(Boolean)
+      if (ids.length === 0) {
+        return sendJson(res, 400, { errors: [{ field: 'ids', message: 'ids is required' }] })
+      }
+      for (const [address, contact] of contacts)
+        if (ids.includes(contact.id)) contacts.delete(address)
+      return sendJson(res, 202, { job_id: newJob('delete', ids.length).id })
     }
     sendJson(res, 404, {
       errors: [{ field: null, message: `no route for ${method} ${url.pathname}` }]
@@ -429,6 +571,7 @@ export async function startSimulator(options = {}) {
     segment.refreshTimes.push(at)
     accountRefreshTimes.push(at)
     segment.pendingUntil = at + (options.refreshDelayMs ?? 0)
+    if (options.lastRefreshedWritten === 'on_accept') segment.lastRefreshedAt = at
     const remaining = accountDailyLimit - accountToday.length - 1
     sendJson(
       res,
@@ -490,6 +633,7 @@ export async function startSimulator(options = {}) {
     segments,
     singleSends,
     contactJobs,
+    contacts,
     requests,
     addSegment,
     addSingleSend,
@@ -517,7 +661,7 @@ export async function startSimulator(options = {}) {
   }
 }
 
-/** @typedef {'refresh' | 'get' | 'list' | 'singlesends' | 'singlesends-search' | 'singlesend' | 'contact-job'} FaultKind */
+/** @typedef {'refresh' | 'get' | 'list' | 'singlesends' | 'singlesends-search' | 'singlesend' | 'contact-job' | 'create-segment' | 'delete-segment' | 'contacts-upsert' | 'contacts-search' | 'contacts-delete'} FaultKind */
 
 /**
  * @param {string} method
@@ -535,8 +679,14 @@ function faultKey(method, path) {
   const refreshMatch = refreshPathPattern.exec(path)
   if (method === 'POST' && refreshMatch) return `refresh:${decodeURIComponent(refreshMatch[1])}`
   if (method === 'GET' && path === listPath) return 'list:'
+  if (method === 'POST' && path === listPath) return 'create-segment:'
+  if (method === 'PUT' && path === contactsPath) return 'contacts-upsert:'
+  if (method === 'POST' && path === contactSearchPath) return 'contacts-search:'
+  if (method === 'DELETE' && path === contactsPath) return 'contacts-delete:'
   const segmentMatch = segmentPathPattern.exec(path)
   if (method === 'GET' && segmentMatch) return `get:${decodeURIComponent(segmentMatch[1])}`
+  if (method === 'DELETE' && segmentMatch)
+    return `delete-segment:${decodeURIComponent(segmentMatch[1])}`
   return `other:${path}`
 }
 
