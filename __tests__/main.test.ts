@@ -601,6 +601,18 @@ describe('run', () => {
     })
   })
 
+  it('never fails a dry run on readiness: it only checks the inputs', async () => {
+    const dry = await runWith({
+      'segment-ids': ids.a,
+      'dry-run': 'true',
+      wait: 'true',
+      'fail-unless-ready': 'true'
+    })
+    expect(dry.exitCode).toBe(0)
+    expect(dry.outputs.ready).toBe('false')
+    expect(simulator.requests).toHaveLength(0)
+  })
+
   it('counts an accepted refresh in refreshes_used when SendGrid is not read again', async () => {
     const { results, summary } = await runWith({ 'segment-ids': ids.a })
     expect(results[0]).toMatchObject({ outcome: 'refreshed', refreshes_used: 1, ready: false })
