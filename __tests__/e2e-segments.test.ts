@@ -112,6 +112,41 @@ describe.each(runtimes)('the built action on $name', ({ node }) => {
       ])
     })
 
+    it('says to give one name per line when names were given on one line', async () => {
+      await start()
+      const { exitCode, stdout } = await run({
+        'segment-names': 'VIP customers, Spring sale, EU customers'
+      })
+      expect(exitCode).toBe(1)
+      expect(refreshRequests()).toHaveLength(0)
+      expect(annotationsIn(stdout)[0].message).toBe(
+        `Input 'segment-names': no segment is named "VIP customers, Spring sale, EU customers" (names must match exactly). The account has 3 segment(s), none with a similar name.`
+      )
+      const twoNames = await run({ 'segment-names': 'VIP customers, Churn risk' })
+      expect(annotationsIn(twoNames.stdout)[0].message).toContain(
+        '"VIP customers" and "Churn risk" are segments of their own. Names may contain commas, so give one name per line'
+      )
+    })
+
+    it('refuses a zone name that is no IANA zone, and warns about one without a city', async () => {
+      await start()
+      const refused = await run({ 'segment-ids': ids.vip, 'time-zone': 'BST' })
+      expect(refused.exitCode).toBe(1)
+      expect(simulator.requests).toHaveLength(0)
+      expect(annotationsIn(refused.stdout)[0]).toMatchObject({
+        properties: 'title=Invalid input%3A time-zone',
+        message: expect.stringContaining('for UK time use Europe/London')
+      })
+      const warned = await run({ 'segment-ids': ids.vip, 'time-zone': 'EST' })
+      expect(warned.exitCode).toBe(0)
+      expect(annotationsIn(warned.stdout)[0]).toEqual({
+        level: 'warning',
+        properties: 'title=Time zone',
+        message:
+          'time-zone "EST" is a fixed UTC-05:00 without daylight saving; for US Eastern time use America/New_York.'
+      })
+    })
+
     it('writes a summary that says which name is unknown, the closest names, and that nothing was sent', async () => {
       await start()
       const { exitCode, outputs, summary } = await run({
@@ -222,6 +257,9 @@ describe.each(runtimes)('the built action on $name', ({ node }) => {
         .replace('.000Z', 'Z')
       expect(results(outputs)[0]).toMatchObject({ outcome: 'rate_limited', next_refresh_at: next })
       expect(annotationsIn(stdout)[0]).toMatchObject({ level: 'error' })
+      expect(annotationsIn(stdout)[0].message).toContain(
+        'If this is a re-run, set fresh-within-minutes (for example 60): a segment recomputed that recently then counts as fresh, with no refresh and no warning.'
+      )
       expect(annotationsIn(stdout)[0].message).toMatch(
         /last refreshed (yesterday )?at \d\d:\d\d UTC, 20 minutes ago, and SendGrid allows one an hour/
       )

@@ -66,7 +66,8 @@ describe('getSettings', () => {
       wait: false,
       waitTimeoutMs: 600_000,
       waitIntervalMs: 15_000,
-      failUnlessReady: false
+      failUnlessReady: false,
+      timeZoneWarning: null
     })
   })
 
@@ -236,6 +237,65 @@ describe('getSettings', () => {
     const problems = problemsFor({ [input]: value })
     expect(problems).toHaveLength(1)
     expect(problems[0]).toMatch(expected)
+  })
+
+  it.each([
+    [
+      'BST',
+      'it is British Summer Time, not an IANA zone (some systems read it as Asia/Dhaka); for UK time use Europe/London'
+    ],
+    [
+      'ist',
+      'it is India, Irish or Israel Standard Time, not an IANA zone (some systems read it as Asia/Calcutta); use Asia/Kolkata, Europe/Dublin or Asia/Jerusalem'
+    ],
+    [
+      'PST',
+      'it is Pacific Standard Time, not an IANA zone; for US Pacific time use America/Los_Angeles'
+    ],
+    [
+      'CEST',
+      'it is Central European Summer Time, not an IANA zone; use your city, such as Europe/Berlin or Europe/Paris'
+    ]
+  ])('refuses %s, a name that is no IANA zone, with the city zone to use', (zone, reason) => {
+    expect(problemsFor({ 'time-zone': zone })).toEqual([
+      `Input 'time-zone' has an invalid value ${JSON.stringify(zone)}: ${reason}`
+    ])
+  })
+
+  it.each([
+    [
+      'EST',
+      'America/Panama',
+      'time-zone "EST" is a fixed UTC-05:00 without daylight saving; for US Eastern time use America/New_York.'
+    ],
+    [
+      'CET',
+      'Europe/Brussels',
+      'time-zone "CET" is Central European Time, which current time zone data treats as Europe/Brussels; use your city, such as Europe/Berlin or Europe/Paris.'
+    ],
+    [
+      'GMT',
+      'UTC',
+      'time-zone "GMT" is UTC+00:00 all year, without British Summer Time; for UK time use Europe/London.'
+    ],
+    [
+      'Japan',
+      'Asia/Tokyo',
+      'time-zone "Japan" is an old name that time zone data reads as Asia/Tokyo; use Asia/Tokyo, or your own city\'s zone.'
+    ]
+  ])(
+    'takes %s, an IANA name without a city, with a warning of what it is',
+    (zone, sent, warning) => {
+      const settings = settingsFor({ 'time-zone': zone })
+      expect(settings.timeZone).toBe(sent)
+      expect(settings.timeZoneWarning).toBe(warning)
+    }
+  )
+
+  it('warns about no city zone, nor UTC however written', () => {
+    for (const zone of ['America/New_York', 'US/Eastern', 'UTC', 'utc', 'Etc/UTC']) {
+      expect(settingsFor({ 'time-zone': zone }).timeZoneWarning).toBeNull()
+    }
   })
 
   it('refuses fail-unless-ready without wait, naming both, and a bad value of it', () => {

@@ -601,6 +601,25 @@ describe('run', () => {
     })
   })
 
+  it('warns, even in a dry run, about a zone without a city', async () => {
+    const dry = await runWith({ 'segment-ids': ids.a, 'dry-run': 'true', 'time-zone': 'GMT' })
+    expect(dry.exitCode).toBe(0)
+    expect(dry.annotations).toEqual([
+      {
+        level: 'warning',
+        properties: 'title=Time zone',
+        message:
+          'time-zone "GMT" is UTC+00:00 all year, without British Summer Time; for UK time use Europe/London.'
+      }
+    ])
+    const city = await runWith({
+      'segment-ids': ids.a,
+      'dry-run': 'true',
+      'time-zone': 'Europe/London'
+    })
+    expect(city.annotations).toEqual([])
+  })
+
   it('never fails a dry run on readiness: it only checks the inputs', async () => {
     const dry = await runWith({
       'segment-ids': ids.a,

@@ -59,3 +59,24 @@ describe('unknownNameMessage', () => {
     )
   })
 })
+
+describe('names given on one line', () => {
+  const existing = ['Spring sale', 'VIP customers', 'Spring sale, EU customers']
+
+  it('says to give one name per line when every comma-separated part is a name of its own', () => {
+    expect(
+      unknownNameMessage('segment-names', 'segment', 'Spring sale, VIP customers', existing)
+    ).toBe(
+      `Input 'segment-names': no segment is named "Spring sale, VIP customers", but "Spring sale" and "VIP customers" are segments of their own. Names may contain commas, so give one name per line (segment-names: | and then each name on its own line).`
+    )
+  })
+
+  it('suggests as before when a part is no name, or there is no comma', () => {
+    expect(
+      unknownNameMessage('segment-names', 'segment', 'Spring sale, VIPs only', existing)
+    ).toMatch(/names must match exactly/)
+    expect(unknownNameMessage('segment-names', 'segment', 'VIP customer', existing)).toContain(
+      'Did you mean "VIP customers"?'
+    )
+  })
+})

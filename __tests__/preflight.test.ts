@@ -340,8 +340,23 @@ describe('the words of a settled segment', () => {
       'last refreshed at 23:50 Europe/Berlin, 5 minutes ago, and SendGrid allows one an hour; can be refreshed again tomorrow at 00:50 Europe/Berlin, in 55 minutes'
     )
     expect(result?.message).toBe(
-      `Segment "VIP" (${segmentId}) was not refreshed: its refresh limit is used up (2 of 2 refreshes used today; last refreshed at 23:50 Europe/Berlin, 5 minutes ago, and SendGrid allows one an hour). ${refreshLimitsSentence}. It can be refreshed again tomorrow at 00:50 Europe/Berlin, in 55 minutes. No refresh request was sent, so no budget was spent.`
+      `Segment "VIP" (${segmentId}) was not refreshed: its refresh limit is used up (2 of 2 refreshes used today; last refreshed at 23:50 Europe/Berlin, 5 minutes ago, and SendGrid allows one an hour). ${refreshLimitsSentence}. It can be refreshed again tomorrow at 00:50 Europe/Berlin, in 55 minutes. No refresh request was sent, so no budget was spent. If this is a re-run, set fresh-within-minutes (for example 60): a segment recomputed that recently then counts as fresh, with no refresh and no warning.`
     )
+  })
+
+  it('points a re-run at fresh-within-minutes only when refreshed within the hour and it is off', () => {
+    const hint = 'If this is a re-run, set fresh-within-minutes'
+    const withinHour = snapshot({ lastRefreshedAt: '2026-11-26T14:40:00Z' })
+    expect(
+      quotaVerdict(target, withinHour, { ...settings, freshWithinMs: 0 }, now)?.message
+    ).toContain(hint)
+    expect(
+      quotaVerdict(target, withinHour, { ...settings, freshWithinMs: 10 * 60_000 }, now)?.message
+    ).not.toContain(hint)
+    const dailyOnly = snapshot({ refreshesUsed: 2, lastRefreshedAt: '2026-11-26T10:00:00Z' })
+    expect(
+      quotaVerdict(target, dailyOnly, { ...settings, freshWithinMs: 0 }, now)?.message
+    ).not.toContain(hint)
   })
 
   it('lets the midnight decide when it is later than the hour', () => {

@@ -1,6 +1,7 @@
 // Reads every input once, validates it, and returns one typed Settings object.
 // Nothing here sends a request: a bad value must stop the run before SendGrid is contacted.
 import * as core from '@actions/core'
+import { abbreviation, timeZoneWarning } from './time-zone-names.js'
 
 export type RateLimitPolicy = 'warn' | 'fail'
 
@@ -24,6 +25,8 @@ export interface Settings {
   contactsSettleMs: number
   /** Canonical IANA name sent as `user_time_zone`. */
   timeZone: string
+  /** Why the zone as given may not be what the user means (EST, GMT, CET...); null for city zones. */
+  timeZoneWarning: string | null
   onRateLimit: RateLimitPolicy
   /** Scheme and host (plus an optional path prefix), no trailing slash. */
   baseUrl: string
@@ -160,6 +163,7 @@ export function getSettings(): Settings {
     )
   }
 
+  const timeZone = check(() => parseTimeZone(readInput('time-zone')), 'UTC')
   const settings: Settings = {
     apiKey,
     segmentIds,
@@ -170,7 +174,8 @@ export function getSettings(): Settings {
     singleSendsWithinMs,
     contactJobIds,
     contactsSettleMs: check(() => parseSecondsUpTo('contacts-settle-seconds', 3600), 0),
-    timeZone: check(() => parseTimeZone(readInput('time-zone')), 'UTC'),
+    timeZone,
+    timeZoneWarning: timeZoneWarning(readInput('time-zone'), timeZone),
     onRateLimit: check(() => parseChoice('on-rate-limit', ['warn', 'fail'] as const), 'warn'),
     baseUrl: check(() => parseBaseUrl(), dataResidencyHosts.global),
     onBehalfOf: check(() => parseOnBehalfOf(), null),
@@ -271,6 +276,10 @@ export function parseTimeZone(value: string): string {
 
   const listed = listedTimeZones().get(value.toLowerCase())
   if (listed) return listed
+  const known = abbreviation(value)
+  if (known && !known.iana) {
+    throw new InputProblem('time-zone', value, `it is ${known.is}; ${known.use}`)
+  }
   // Aliases such as US/Eastern are valid IANA names too. DateTimeFormat knows them, but its first
   // use loads ~20 ms of locale data, so it is only the fallback.
   let canonical: string

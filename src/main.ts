@@ -34,6 +34,7 @@ export async function run(cancellation: Cancellation = listenForCancel()): Promi
   try {
     settings = getSettings()
     logPlan(settings)
+    if (settings.timeZoneWarning) log.warning(settings.timeZoneWarning, { title: 'Time zone' })
     checkScheduleCoverage(settings)
     if (settings.dryRun) {
       await writeDryRunSummary(settings)

@@ -24,6 +24,12 @@ export function unknownNameMessage(
   name: string,
   existingNames: string[]
 ): string {
+  // Names may hold commas, so only a new line separates them: "A, B" where A and B both exist
+  // was meant as two names.
+  const parts = name.split(',').map((part) => part.trim())
+  if (parts.length > 1 && parts.every((part) => existingNames.includes(part))) {
+    return `Input '${input}': no ${kind} is named ${JSON.stringify(name)}, but ${parts.map((p) => JSON.stringify(p)).join(' and ')} are ${kind}s of their own. Names may contain commas, so give one name per line (${input}: | and then each name on its own line).`
+  }
   const suggestions = closestNames(name, existingNames)
   const hint =
     suggestions.length > 0

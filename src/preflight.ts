@@ -194,7 +194,7 @@ export function freshnessVerdict(
 export function quotaVerdict(
   target: Target,
   segment: SegmentSnapshot,
-  settings: Pick<Settings, 'timeZone' | 'onRateLimit'>,
+  settings: Pick<Settings, 'timeZone' | 'onRateLimit'> & Partial<Pick<Settings, 'freshWithinMs'>>,
   now: number
 ): SegmentResult | null {
   // Each limit in force, with when it lifts; the one that lifts last decides.
@@ -210,7 +210,8 @@ export function quotaVerdict(
     })
   }
   const lastRefreshed = parseTime(segment.lastRefreshedAt)
-  if (lastRefreshed !== null && nextHourlyRefresh(lastRefreshed) > now) {
+  const hourly = lastRefreshed !== null && nextHourlyRefresh(lastRefreshed) > now
+  if (hourly) {
     limits.push({
       why: `last refreshed ${describeInstant(lastRefreshed, settings.timeZone, now)}, and SendGrid allows one an hour`,
       until: nextHourlyRefresh(lastRefreshed)
@@ -222,13 +223,18 @@ export function quotaVerdict(
   const reasons = limits.map((limit) => limit.why)
 
   const next = describeInstant(nextPossible, settings.timeZone, now)
+  // A plain re-run, minutes after the last one: what a re-run should have said is "fresh".
+  const rerun =
+    hourly && !settings.freshWithinMs
+      ? ' If this is a re-run, set fresh-within-minutes (for example 60): a segment recomputed that recently then counts as fresh, with no refresh and no warning.'
+      : ''
   const result = newResult(target.segmentId, target.segmentName, {
     outcome: 'rate_limited',
     httpStatus: null,
     annotation: settings.onRateLimit === 'fail' ? 'error' : 'warning',
     nextRefreshAt: isoSeconds(nextPossible),
     reason: `${decisive.why}; can be refreshed again ${next}`,
-    message: `${segmentLabel(target.segmentId, target.segmentName)} was not refreshed: its refresh limit is used up (${reasons.join('; ')}). ${refreshLimitsSentence}. It can be refreshed again ${next}. No refresh request was sent, so no budget was spent.`
+    message: `${segmentLabel(target.segmentId, target.segmentName)} was not refreshed: its refresh limit is used up (${reasons.join('; ')}). ${refreshLimitsSentence}. It can be refreshed again ${next}. No refresh request was sent, so no budget was spent.${rerun}`
   })
   return withSnapshot(result, segment)
 }
