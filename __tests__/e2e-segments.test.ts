@@ -349,7 +349,7 @@ describe.each(runtimes)('the built action on $name', ({ node }) => {
       expect(exitCode).toBe(0)
       expect(stdout).toMatch(/Still waiting for 2 segment\(s\)/)
       expect(stdout).toMatch(
-        /Segment "VIP customers" \(.*\) refreshed \(job .*\) and recomputed at \d\d:\d\d:\d\d UTC by SendGrid's last_refreshed_at, about [12] s after SendGrid accepted the refresh\. It now has 85 contacts \(80 before\)\./
+        /Segment "VIP customers" \(.*\) refreshed \(refresh job .*\) and recomputed at \d\d:\d\d:\d\d UTC by SendGrid's last_refreshed_at, about [12] s after SendGrid accepted the refresh\. It now has 85 contacts \(80 before\)\./
       )
       expect(results(outputs)[0]).toMatchObject({
         outcome: 'refreshed',

@@ -1,5 +1,12 @@
 import { describe, expect, it } from '@jest/globals'
-import { describeDuration, describeInstant, relativeTo } from '../src/human-time.js'
+import {
+  describeDuration,
+  describeInstant,
+  elapsed,
+  relativeTo,
+  timeOfDay,
+  wholeSeconds
+} from '../src/human-time.js'
 
 const at = (iso: string): number => Date.parse(iso)
 const now = at('2026-11-27T13:17:40Z') // 14:17 in Berlin
@@ -70,5 +77,23 @@ describe('describeDuration', () => {
     [48 * 3_600_000, '2 days']
   ])('%d ms is %s', (ms, expected) => {
     expect(describeDuration(ms)).toBe(expected)
+  })
+})
+
+describe('elapsed and timeOfDay', () => {
+  it('gives tenths below ten seconds, never 0.0 s, and whole seconds above', () => {
+    expect(elapsed(0)).toBe('0.1 s')
+    expect(elapsed(99)).toBe('0.1 s')
+    expect(elapsed(149)).toBe('0.1 s')
+    expect(elapsed(3_400)).toBe('3.4 s')
+    expect(elapsed(9_949)).toBe('9.9 s')
+    expect(elapsed(10_000)).toBe('10 s')
+    expect(wholeSeconds(600_400)).toBe('600 s')
+  })
+
+  it('gives the time of day to the second in the zone', () => {
+    expect(timeOfDay(Date.parse('2026-11-27T13:02:31Z'), 'Europe/Berlin')).toBe('14:02:31')
+    expect(timeOfDay(Date.parse('2026-11-27T23:59:59Z'), 'UTC')).toBe('23:59:59')
+    expect(timeOfDay(Date.parse('2026-11-28T00:00:05Z'), 'UTC')).toBe('00:00:05')
   })
 })

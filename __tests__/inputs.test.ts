@@ -306,6 +306,15 @@ describe('getSettings', () => {
     expect(problemsFor({ 'fail-unless-ready': 'yes', wait: 'true' })).toEqual([
       `Input 'fail-unless-ready' has an invalid value "yes": it must be true or false`
     ])
+    // A bad value is said once, without wait's rule on top (it needs a value to apply to).
+    expect(problemsFor({ 'fail-unless-ready': 'yes', wait: 'false' })).toHaveLength(1)
+    // Another bad input does not hide the rule.
+    expect(
+      problemsFor({ 'fail-unless-ready': 'true', 'max-retries': 'x' }).map((p) => p.split("'")[1])
+    ).toEqual(['max-retries', 'fail-unless-ready'])
+    expect(problemsFor({ 'wait-interval-seconds': '0' })).toEqual([
+      expect.stringContaining('\'wait-interval-seconds\' has an invalid value "0"')
+    ])
     // A bad wait is said once, not again as fail-unless-ready's.
     expect(problemsFor({ 'fail-unless-ready': 'true', wait: 'on' })).toEqual([
       `Input 'wait' has an invalid value "on": it must be true or false`

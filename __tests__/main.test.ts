@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import { EventEmitter } from 'node:events'
 import { listenForCancel } from '../src/cancellation.js'
 import { run } from '../src/main.js'
+import { SendGridClient } from '../src/sendgrid-client.js'
 import {
   annotationsIn,
   inputVariable,
@@ -620,6 +621,27 @@ describe('run', () => {
     expect(city.annotations).toEqual([])
   })
 
+  it('writes no summary for an unexpected error before any segment is known', async () => {
+    jest.spyOn(SendGridClient.prototype, 'getSingleSend').mockImplementation(() => {
+      throw new Error('boom')
+    })
+    const early = await runWith({ 'single-send-ids': 'cafe0000-0000-4000-8000-000000000001' })
+    expect(early.exitCode).toBe(1)
+    expect(early.annotations.at(-1)?.message).toBe('Unexpected error: boom')
+    expect(early.summary).toBe('')
+    expect(early.outputs.results).toBe('[]')
+  })
+
+  it("says a refused key when listing the account's Single Sends", async () => {
+    simulator.inject('singlesends', '', { status: 403, body: '' })
+    const { annotations } = await runWith({ 'single-send-names': 'Launch' })
+    expect(annotations[0]).toMatchObject({
+      properties: 'title=Access refused',
+      message:
+        "Could not list the account's Single Sends to resolve single-send-names: SendGrid refused access. Refreshing segments needs a Marketing Campaigns Basic or Advanced plan (not the free plan) and an API key with Marketing access (HTTP 403)."
+    })
+  })
+
   it('never fails a dry run on readiness: it only checks the inputs', async () => {
     const dry = await runWith({
       'segment-ids': ids.a,
@@ -696,6 +718,7 @@ describe('run', () => {
   it('reports invalid inputs and a dry run without sending anything', async () => {
     const invalid = await runWith({ 'segment-ids': 'nope', wait: 'sometimes' })
     expect(invalid.exitCode).toBe(1)
+    expect(invalid.summary).toBe('')
     expect(invalid.annotations.map((a) => a.properties)).toEqual([
       'title=Invalid input%3A segment-ids',
       'title=Invalid input%3A wait',
@@ -741,7 +764,11 @@ describe('run', () => {
     )
     await runWith({ 'single-sends-within-minutes': '30' })
     expect(stdout.split('\n')[1]).toBe(
-      `Refreshing the segments of every Single Send scheduled in the next 30 minutes at ${simulator.url} (time zone UTC).`
+      `Finding the Single Sends, to refresh the segments of every Single Send scheduled in the next 30 minutes at ${simulator.url} (time zone UTC).`
+    )
+    await runWith({ 'segment-names': 'Alpha', 'single-send-names': 'Nope' })
+    expect(stdout.split('\n')[1]).toBe(
+      `Finding the segment names and the Single Sends, to refresh 1 segment(s) ("Alpha") and the segments of Single Send "Nope" at ${simulator.url} (time zone UTC).`
     )
   })
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import { closestNames, editDistance, unknownNameMessage } from '../src/name-match.js'
+import { accessRefused, closestNames, editDistance, unknownNameMessage } from '../src/name-match.js'
+import type { ApiResult } from '../src/sendgrid-client.js'
 
 describe('editDistance', () => {
   it.each([
@@ -78,5 +79,50 @@ describe('names given on one line', () => {
     expect(unknownNameMessage('segment-names', 'segment', 'VIP customer', existing)).toContain(
       'Did you mean "VIP customers"?'
     )
+  })
+})
+
+describe('accessRefused', () => {
+  const answer = (status: number): ApiResult => ({
+    kind: 'response',
+    status,
+    headers: {},
+    body: '',
+    attempts: 1,
+    lostEarlierAttempt: false
+  })
+
+  it('says a 401 is the key and a 403 the plan or access, in the words of a refresh', () => {
+    const key = accessRefused(answer(401), 'list the segments')
+    expect([key?.title, key?.problems, key?.summary]).toEqual([
+      'API key rejected',
+      [
+        'Could not list the segments: SendGrid rejected the API key; it is wrong, expired or revoked. Check the api-key secret (HTTP 401).'
+      ],
+      'SendGrid rejected the API key; no segment was refreshed.'
+    ])
+    const plan = accessRefused(answer(403), 'read Single Send x')
+    expect([plan?.title, plan?.summary]).toEqual([
+      'Access refused',
+      'SendGrid refused access; no segment was refreshed.'
+    ])
+    expect(plan?.problems[0]).toContain('Marketing Campaigns Basic or Advanced plan')
+  })
+
+  it('leaves every other answer to the caller', () => {
+    expect(accessRefused(answer(404), 'x')).toBeNull()
+    expect(accessRefused(answer(500), 'x')).toBeNull()
+    expect(
+      accessRefused(
+        {
+          kind: 'no-response',
+          reason: 'timeout',
+          detail: 'd',
+          attempts: 1,
+          lostEarlierAttempt: false
+        },
+        'x'
+      )
+    ).toBeNull()
   })
 })

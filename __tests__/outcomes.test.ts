@@ -214,7 +214,7 @@ describe('the words of each result', () => {
         jobId: 'j-1',
         annotation: null,
         reason: 'refresh accepted; SendGrid is recomputing it',
-        message: `${label} refresh accepted (job j-1).`
+        message: `${label} refresh accepted (refresh job j-1).`
       })
     )
     expect(classifyRefresh(answer(200, '{}'), named).message).toBe(
@@ -408,6 +408,9 @@ describe('readiness', () => {
     expect(at('2026-11-26T10:00:00Z', '2026-11-26T09:00:00Z')).toBe('2026-11-26T10:00:00Z')
     expect(at(null, '2026-11-26T09:00:00Z')).toBe('2026-11-26T09:00:00Z')
     expect(at('2026-11-26T10:00:00Z', 'soon')).toBe('2026-11-26T10:00:00Z')
+    expect(at('soon', '2026-11-26T09:00:00Z')).toBe('2026-11-26T09:00:00Z')
+    // The same moment written twice: the first, last_refreshed_at, is kept.
+    expect(at('2026-11-26T10:00:00Z', '2026-11-26T10:00:00.000Z')).toBe('2026-11-26T10:00:00Z')
     expect(at(null, null)).toBeNull()
   })
 

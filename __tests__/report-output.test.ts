@@ -262,7 +262,10 @@ describe('writeLookupSummary', () => {
   it('says what could not be found, with the closest names, what was asked, and that nothing was sent', async () => {
     const error = new LookupError(
       'Unknown segment name',
-      ['Input \'segment-names\': no segment is named "VIP <x>". Did you mean "VIP"?'],
+      [
+        'Input \'segment-names\': no segment is named "VIP <x>". Did you mean "VIP"?',
+        'Input \'single-send-names\': no Single Send is named "Launch".'
+      ],
       'Some segment names could not be resolved; no segment was refreshed.'
     )
     await writeLookupSummary(error, {
@@ -277,7 +280,7 @@ describe('writeLookupSummary', () => {
     expect(readFileSync(summaryFile, 'utf8').split('\n')).toEqual([
       '<h2>SendGrid segment refresh</h2>',
       '<p><strong>Some segment names could not be resolved; no segment was refreshed.</strong></p>',
-      "<p>Unknown segment name:</p><ul><li>Input 'segment-names': no segment is named &quot;VIP &lt;x&gt;&quot;. Did you mean &quot;VIP&quot;?</li></ul>",
+      "<p>Unknown segment name:</p><ul><li>Input 'segment-names': no segment is named &quot;VIP &lt;x&gt;&quot;. Did you mean &quot;VIP&quot;?</li><li>Input 'single-send-names': no Single Send is named &quot;Launch&quot;.</li></ul>",
       '<details><summary>What this run was asked for</summary>',
       '<table><tr><th>What</th><th>Given</th></tr><tr><td><code>s-1</code></td><td>segment, by ID</td></tr><tr><td>VIP &lt;x&gt;</td><td>segment, by name</td></tr><tr><td>Launch</td><td>Single Send, by name</td></tr><tr><td>every Single Send due in the next 30 minutes</td><td>scheduled Single Sends</td></tr><tr><td><code>job-1</code></td><td>contact job, waited for before any segment is read</td></tr></table>',
       '</details>',
@@ -347,11 +350,11 @@ describe('contact jobs in the outputs and the summary', () => {
     ])
     expect(lines[3]).toMatch(/^<table>/)
     expect(lines.join('\n')).toContain(
-      '</table>\n</details>\n<details><summary>Segment IDs and job IDs</summary>'
+      '</table>\n</details>\n<details><summary>Segment IDs and refresh job IDs</summary>'
     )
     expect(lines).toContain('<details><summary>Contact jobs</summary>')
     expect(lines).toContain(
-      '<table><tr><th>Job ID</th><th>Status</th><th>Contacts</th><th>Finished</th></tr><tr><td><code>job-1</code></td><td>errored</td><td>upsert: 1,200 requested, 1,100 created, 63 updated, 37 rejected</td><td>at 12:58 Europe/Berlin, 2 minutes ago</td></tr></table>'
+      '<table><tr><th>Contact job ID</th><th>Status</th><th>Contacts</th><th>Finished</th></tr><tr><td><code>job-1</code></td><td>errored</td><td>upsert: 1,200 requested, 1,100 created, 63 updated, 37 rejected</td><td>at 12:58 Europe/Berlin, 2 minutes ago</td></tr></table>'
     )
   })
 
@@ -439,6 +442,17 @@ describe('writeSummary', () => {
     expect(summary.split('<th>Audience</th>').length).toBe(2)
   })
 
+  it('notes, after the answer, each segment created less than 30 minutes ago', async () => {
+    const fresh = { ...results[2], createdAt: new Date(now - 5 * 60_000).toISOString() }
+    const old = { ...results[3], createdAt: new Date(now - 45 * 60_000).toISOString() }
+    await writeSummary({ results: [fresh, old], singleSends: [] }, settings, now)
+    const lines = readFileSync(summaryFile, 'utf8').split('\n')
+    expect(lines[2]).toMatch(
+      /^<p>Spring was created at \d\d:\d\d .*, 5 minutes ago: SendGrid says segments built on engagement data take about 30 minutes to begin populating, so its count may still grow\.<\/p>$/
+    )
+    expect(lines.filter((l) => l.includes('was created'))).toHaveLength(1)
+  })
+
   it('writes only the answer and the counts when nothing was to be refreshed', async () => {
     await writeSummary({ results: [], singleSends: [] }, settings, now)
     const summary = readFileSync(summaryFile, 'utf8')
@@ -501,8 +515,8 @@ describe('the whole summary', () => {
       '<h3>Other segments</h3>',
       `${tableHead}<tr><td>s-2</td><td>🟢 fresh</td><td>3</td><td>—</td><td>why s-2</td></tr></table>`,
       '<p>Nothing to refresh for Lists: lists only.</p>',
-      '<details><summary>Segment IDs and job IDs</summary>',
-      '<table><tr><th>Name</th><th>Segment ID</th><th>Job ID</th><th>HTTP status</th></tr><tr><td>VIP</td><td><code>s-1</code></td><td><code>j-1</code></td><td>202</td></tr><tr><td>—</td><td><code>s-2</code></td><td>—</td><td>—</td></tr></table>',
+      '<details><summary>Segment IDs and refresh job IDs</summary>',
+      '<table><tr><th>Name</th><th>Segment ID</th><th>Refresh job ID</th><th>HTTP status</th></tr><tr><td>VIP</td><td><code>s-1</code></td><td><code>j-1</code></td><td>202</td></tr><tr><td>—</td><td><code>s-2</code></td><td>—</td><td>—</td></tr></table>',
       '</details>',
       '<p>Times are in UTC. 1 refreshed, 1 fresh, 0 rate-limited, 0 failed.</p>',
       ''

@@ -44,7 +44,7 @@ describe('headline', () => {
 
   it('speaks of the one audience when there is one', () => {
     expect(headline([result('VIP', 'refreshed')], 'UTC', now)).toBe(
-      'VIP is not ready to send to yet. SendGrid accepted the refresh of VIP and is recomputing it; with wait: true the job waits until that is done.'
+      'VIP is not ready to send to yet. SendGrid accepted its refresh and is recomputing it; with wait: true the job waits until that is done.'
     )
   })
 
@@ -55,7 +55,23 @@ describe('headline', () => {
       '0 of 2 audiences are ready to send to. SendGrid accepted the refresh of VIP and Spring, but the wait ended before it showed them recomputed; see why below.'
     )
     expect(headline([result('VIP', 'refreshed')], 'UTC', now, true)).toBe(
-      'VIP is not ready to send to yet. SendGrid accepted the refresh of VIP, but the wait ended before it showed it recomputed; see why below.'
+      'VIP is not ready to send to yet. SendGrid accepted its refresh, but the wait ended before it showed it recomputed; see why below.'
+    )
+  })
+
+  it('names one audience once: the other sentences say it', () => {
+    const limited = {
+      ...result('VIP', 'rate_limited'),
+      nextRefreshAt: new Date(now + 42 * 60_000).toISOString()
+    }
+    expect(headline([limited], 'UTC', now)).toBe(
+      'VIP is not ready to send to yet. It can be refreshed again tomorrow at 00:23 UTC, in 42 minutes.'
+    )
+    expect(headline([{ ...limited, nextRefreshAt: null }], 'UTC', now)).toBe(
+      "VIP is not ready to send to yet. It hit SendGrid's refresh limit."
+    )
+    expect(headline([result('VIP', 'failed')], 'UTC', now)).toBe(
+      'VIP is not ready to send to yet. It failed; see why below.'
     )
   })
 

@@ -114,7 +114,7 @@ describe('waitForRefreshes', () => {
       reason:
         "refreshed and recomputed at 12:00:00 by SendGrid's last_refreshed_at, about 2 s after SendGrid accepted the refresh",
       message:
-        'Segment "Alpha" (s-1) refreshed (job job-s-1) and recomputed at 12:00:00 UTC by SendGrid\'s last_refreshed_at, about 2 s after SendGrid accepted the refresh. It now has 12 contacts (9 before).'
+        'Segment "Alpha" (s-1) refreshed (refresh job job-s-1) and recomputed at 12:00:00 UTC by SendGrid\'s last_refreshed_at, about 2 s after SendGrid accepted the refresh. It now has 12 contacts (9 before).'
     })
     // Deleted while waiting: SendGrid accepted the refresh, so it stays refreshed (and spent).
     expect(results[1]).toMatchObject({
@@ -137,10 +137,10 @@ describe('waitForRefreshes', () => {
     expect(stdout.text.split('\n')).toEqual([
       'Waiting up to 60 s for 3 segment(s) to finish refreshing...',
       'Could not read Segment "Gamma" (s-3) (HTTP 500); still waiting.',
-      expect.stringMatching(/^Still waiting for 2 segment\(s\) after 0\.\d s: s-1, s-3$/),
-      'Segment "Alpha" (s-1) refreshed (job job-s-1) and recomputed at 12:00:00 UTC by SendGrid\'s last_refreshed_at, about 2 s after SendGrid accepted the refresh. It now has 12 contacts (9 before).',
+      expect.stringMatching(/^Still waiting for 2 segment\(s\) after 0\.[1-9] s: Alpha, Gamma$/),
+      'Segment "Alpha" (s-1) refreshed (refresh job job-s-1) and recomputed at 12:00:00 UTC by SendGrid\'s last_refreshed_at, about 2 s after SendGrid accepted the refresh. It now has 12 contacts (9 before).',
       'Could not read Segment "Gamma" (s-3) (timeout); still waiting.',
-      expect.stringMatching(/^Still waiting for 1 segment\(s\) after 0\.\d s: s-3$/),
+      expect.stringMatching(/^Still waiting for 1 segment\(s\) after 0\.[1-9] s: Gamma$/),
       'Segment "Gamma" (s-3) refreshed and recomputed at 12:00:01 UTC by SendGrid\'s sample_updated_at. It now has 3 contacts.',
       ''
     ])
@@ -154,7 +154,7 @@ describe('waitForRefreshes', () => {
     const [result] = await waitForRefreshes(client, settings(60_000), [refresh])
     // SendGrid's field a second before its own Date header: never a negative number of seconds.
     expect(result.message).toBe(
-      'Segment "Alpha" (s-1) refreshed (job job-s-1) and recomputed at 12:00:00 UTC by SendGrid\'s last_refreshed_at, about 0 s after SendGrid accepted the refresh.'
+      'Segment "Alpha" (s-1) refreshed (refresh job job-s-1) and recomputed at 12:00:00 UTC by SendGrid\'s last_refreshed_at, about 0 s after SendGrid accepted the refresh.'
     )
   })
 
@@ -170,7 +170,7 @@ describe('waitForRefreshes', () => {
         'refreshed',
         'error',
         'refresh accepted, but not recomputed within 1 s; do not send to it yet',
-        'Segment "Alpha" (s-1): SendGrid accepted the refresh (job job-s-1), but it had not finished after 1 s (wait-timeout-seconds). The segment may still be recomputing; do not send to it yet.'
+        'Segment "Alpha" (s-1): SendGrid accepted the refresh (refresh job job-s-1), but it had not finished after 1 s (wait-timeout-seconds). The segment may still be recomputing; do not send to it yet.'
       ],
       [
         'refreshed',

@@ -50,9 +50,12 @@ export function describeDuration(ms: number): string {
 /** "600 s": a configured length of time, to the second. */
 export const wholeSeconds = (ms: number): string => `${Math.round(ms / 1000)} s`
 
-/** "3.4 s", "42 s": below ten seconds to a tenth, so progress lines a second apart differ. */
+/**
+ * "3.4 s", "42 s": below ten seconds to a tenth, so progress lines a second apart differ; never
+ * "0.0 s", since some time has passed.
+ */
 export function elapsed(ms: number): string {
-  return ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : wholeSeconds(ms)
+  return ms < 10_000 ? `${(Math.max(ms, 100) / 1000).toFixed(1)} s` : wholeSeconds(ms)
 }
 
 /** "14:02:31": the time of day to the second in `timeZone`, for moments SendGrid recorded. */

@@ -149,7 +149,17 @@ function logPlan(settings: Settings): void {
     settings.freshWithinMs > 0
       ? `, except what SendGrid recomputed in the last ${settings.freshWithinMs / 60_000} minutes`
       : ''
+  // Names and Single Sends are only resolved next: say so, and claim no refresh before it is sent.
+  const toFind = [
+    ...(settings.segmentNames.length > 0 ? ['the segment names'] : []),
+    ...(campaigns.length > 0 ? ['the Single Sends'] : [])
+  ]
+  const verb = settings.dryRun
+    ? 'Would refresh'
+    : toFind.length > 0
+      ? `Finding ${toFind.join(' and ')}, to refresh`
+      : 'Refreshing'
   log.info(
-    `${settings.dryRun ? 'Would refresh' : 'Refreshing'} ${what}${contacts}${freshness}${contacts || freshness ? ',' : ''} at ${settings.baseUrl} (time zone ${settings.timeZone}).`
+    `${verb} ${what}${contacts}${freshness}${contacts || freshness ? ',' : ''} at ${settings.baseUrl} (time zone ${settings.timeZone}).`
   )
 }

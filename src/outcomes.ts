@@ -141,7 +141,7 @@ export function classifyRefresh(result: ApiResult, context: ClassifyContext): Se
       annotation: jobId ? null : 'warning',
       reason: 'refresh accepted; SendGrid is recomputing it',
       message: jobId
-        ? `${label} refresh accepted (job ${jobId}).`
+        ? `${label} refresh accepted (refresh job ${jobId}).`
         : `${label} refresh accepted (HTTP ${status}), but SendGrid's answer had no job ID.`
     })
   }

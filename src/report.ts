@@ -217,8 +217,10 @@ export function headline(
       ? `${nameOf(results[0])} is ready to send to.`
       : `All ${results.length} audiences are ready to send to.`
   }
+  // One audience is named once, in the first sentence; the others say "it".
+  const one = results.length === 1
   const sentences = [
-    results.length === 1
+    one
       ? `${nameOf(results[0])} is not ready to send to yet.`
       : ready.length === 0
         ? `0 of ${results.length} audiences are ready to send to.`
@@ -226,20 +228,22 @@ export function headline(
   ]
   if (recomputing.length > 0) {
     const them = recomputing.length > 1 ? 'them' : 'it'
+    const refreshOf = one ? 'its refresh' : `the refresh of ${listNames(recomputing)}`
     sentences.push(
       waited
-        ? `SendGrid accepted the refresh of ${listNames(recomputing)}, but the wait ended before it showed ${them} recomputed; see why below.`
-        : `SendGrid accepted the refresh of ${listNames(recomputing)} and is recomputing ${them}; with wait: true the job waits until that is done.`
+        ? `SendGrid accepted ${refreshOf}, but the wait ended before it showed ${them} recomputed; see why below.`
+        : `SendGrid accepted ${refreshOf} and is recomputing ${them}; with wait: true the job waits until that is done.`
     )
   }
   for (const r of limited) {
+    const subject = one ? 'It' : nameOf(r)
     sentences.push(
       r.nextRefreshAt
-        ? `${nameOf(r)} can be refreshed again ${describeInstant(Date.parse(r.nextRefreshAt), timeZone, now)}.`
-        : `${nameOf(r)} hit SendGrid's refresh limit.`
+        ? `${subject} can be refreshed again ${describeInstant(Date.parse(r.nextRefreshAt), timeZone, now)}.`
+        : `${subject} hit SendGrid's refresh limit.`
     )
   }
-  if (failed.length > 0) sentences.push(`${listNames(failed)} failed; see why below.`)
+  if (failed.length > 0) sentences.push(`${one ? 'It' : listNames(failed)} failed; see why below.`)
   return sentences.join(' ')
 }
 
@@ -309,13 +313,13 @@ export async function writeSummary(
   if (jobRows.length > 0) {
     summary
       .addRaw('<details><summary>Contact jobs</summary>', true)
-      .addTable([header('Job ID', 'Status', 'Contacts', 'Finished'), ...jobRows])
+      .addTable([header('Contact job ID', 'Status', 'Contacts', 'Finished'), ...jobRows])
       .addRaw('</details>', true)
   }
   try {
     await summary
-      .addRaw('<details><summary>Segment IDs and job IDs</summary>', true)
-      .addTable([header('Name', 'Segment ID', 'Job ID', 'HTTP status'), ...idRows])
+      .addRaw('<details><summary>Segment IDs and refresh job IDs</summary>', true)
+      .addTable([header('Name', 'Segment ID', 'Refresh job ID', 'HTTP status'), ...idRows])
       .addRaw('</details>', true)
       .addRaw(`<p>Times are in ${escapeHtml(settings.timeZone)}. ${countsLine(results)}.</p>`, true)
       .write()

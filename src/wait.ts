@@ -84,7 +84,7 @@ export async function waitForRefreshes(
     campaigns.warnIfDue(pendingIds(), (id) => labelOf(sent, id), Date.now())
     if (pending.size > 0) {
       log.info(
-        `Still waiting for ${pending.size} segment(s) after ${elapsed(Date.now() - started)}: ${[...pending.values()].map((s) => s.result.segmentId).join(', ')}`
+        `Still waiting for ${pending.size} segment(s) after ${elapsed(Date.now() - started)}: ${[...pending.values()].map((s) => s.result.segmentName ?? s.result.segmentId).join(', ')}`
       )
     }
   }
@@ -94,7 +94,7 @@ export async function waitForRefreshes(
       ...result,
       annotation: 'error',
       reason: `refresh accepted, but not recomputed within ${wholeSeconds(settings.waitTimeoutMs)}; do not send to it yet`,
-      message: `${segmentLabel(result.segmentId, result.segmentName)}: SendGrid accepted the refresh${result.jobId ? ` (job ${result.jobId})` : ''}, but it had not finished after ${wholeSeconds(settings.waitTimeoutMs)} (wait-timeout-seconds). The segment may still be recomputing; do not send to it yet.`
+      message: `${segmentLabel(result.segmentId, result.segmentName)}: SendGrid accepted the refresh${result.jobId ? ` (refresh job ${result.jobId})` : ''}, but it had not finished after ${wholeSeconds(settings.waitTimeoutMs)} (wait-timeout-seconds). The segment may still be recomputing; do not send to it yet.`
     })
   }
   return results
@@ -194,6 +194,6 @@ function finished(
     contactsCountBefore: contactsBefore,
     recomputed: true,
     reason: `refreshed and recomputed ${when}`,
-    message: `${label} refreshed${result.jobId ? ` (job ${result.jobId})` : ''} and recomputed ${when.replace(' by', ` ${timeZone} by`)}.${count}`
+    message: `${label} refreshed${result.jobId ? ` (refresh job ${result.jobId})` : ''} and recomputed ${when.replace(' by', ` ${timeZone} by`)}.${count}`
   }
 }

@@ -1,0 +1,81 @@
+// Sending the refreshes: what each answer adds to the record, and what the wait later needs of it.
+import { describe, expect, it } from '@jest/globals'
+import type { Settings } from '../src/inputs.js'
+import type { SegmentResult } from '../src/outcomes.js'
+import { refreshSegments } from '../src/refresh.js'
+import type { SegmentSnapshot } from '../src/sendgrid-answers.js'
+import type { ApiResult, SendGridClient } from '../src/sendgrid-client.js'
+
+const settings = {
+  baseUrl: 'https://api.sendgrid.com',
+  timeZone: 'UTC',
+  onRateLimit: 'warn'
+} as Settings
+const target = (id: string) => ({ segmentId: id, segmentName: id, singleSendIds: [], sendAt: null })
+const before = (refreshesUsed: number | null) =>
+  ({ refreshesUsed, maxRefreshes: 2 }) as SegmentSnapshot
+const answer = (status: number, headers: Record<string, string> = {}): ApiResult => ({
+  kind: 'response',
+  status,
+  headers,
+  body: status === 202 ? '{"job_id":"j"}' : '',
+  attempts: 1,
+  lostEarlierAttempt: false
+})
+
+async function send(
+  answers: Record<string, ApiResult>,
+  planned: Array<[string, SegmentSnapshot | null]>
+) {
+  const told: string[] = []
+  const answered: SegmentResult[] = []
+  const client = { refreshSegment: async (id: string) => answers[id] } as unknown as SendGridClient
+  const sent = await refreshSegments(
+    client,
+    settings,
+    planned.map(([id, read]) => ({ target: target(id), before: read })),
+    { sending: (id) => told.push(id), answered: (result) => answered.push(result) }
+  )
+  return { sent, told, answered }
+}
+
+describe('refreshSegments', () => {
+  it('takes the moment SendGrid accepted a refresh from its Date header, and only then', async () => {
+    const date = 'Tue, 01 Dec 2026 14:02:19 GMT'
+    const { sent, told } = await send(
+      {
+        a: answer(202, { date }),
+        b: answer(202),
+        c: answer(429, { date }),
+        d: answer(202, { date: 'yesterday' }),
+        e: {
+          kind: 'no-response',
+          reason: 'timeout',
+          detail: 'x',
+          attempts: 1,
+          lostEarlierAttempt: false
+        }
+      },
+      [
+        ['a', null],
+        ['b', null],
+        ['c', null],
+        ['d', null],
+        ['e', null]
+      ]
+    )
+    expect(told).toEqual(['a', 'b', 'c', 'd', 'e'])
+    expect(sent.map((s) => s.acceptedAt)).toEqual([Date.parse(date), null, null, null, null])
+  })
+
+  it('counts an accepted refresh in refreshes_used, and nothing else', async () => {
+    const { sent, answered } = await send({ a: answer(202), b: answer(429), c: answer(202) }, [
+      ['a', before(1)],
+      ['b', before(1)],
+      ['c', before(null)]
+    ])
+    expect(sent.map((s) => s.result.refreshesUsed)).toEqual([2, 1, null])
+    expect(answered.map((r) => r.refreshesUsed)).toEqual([2, 1, null])
+    expect(sent.map((s) => s.before?.refreshesUsed ?? null)).toEqual([1, 1, null])
+  })
+})
