@@ -368,6 +368,10 @@ describe('the words of a settled segment', () => {
     )
     expect(result?.nextRefreshAt).toBe('2026-11-26T23:00:00Z')
     expect(result?.reason).toMatch(/^2 of 2 refreshes used today; can be refreshed again/)
+    const dailyOnly = quotaVerdict(target, snapshot({ refreshesUsed: 2 }), settings, now)
+    expect(dailyOnly?.message).toBe(
+      `Segment "VIP" (${segmentId}) was not refreshed: its refresh limit is used up (2 of 2 refreshes used today). ${refreshLimitsSentence}. It can be refreshed again tomorrow at 00:00 Europe/Berlin, in 8 h. No refresh request was sent, so no budget was spent.`
+    )
   })
 
   it('counts the quota as used up only when all of it is used', () => {

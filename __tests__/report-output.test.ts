@@ -259,6 +259,26 @@ describe('failureMessage', () => {
 })
 
 describe('writeLookupSummary', () => {
+  it('warns when it cannot write the summary', async () => {
+    rmSync(summaryFile)
+    mkdirSync(summaryFile)
+    await writeLookupSummary(new LookupError('T', ['p'], 's'), {
+      segmentIds: [],
+      segmentNames: [],
+      singleSendIds: [],
+      singleSendNames: [],
+      singleSendsWithinMs: 0,
+      contactJobIds: []
+    } as unknown as Settings)
+    rmSync(summaryFile, { recursive: true })
+    expect(annotationsIn(stdout.text)).toEqual([
+      expect.objectContaining({
+        level: 'warning',
+        message: expect.stringMatching(/^Could not write the job summary: .*EISDIR/)
+      })
+    ])
+  })
+
   it('says what could not be found, with the closest names, what was asked, and that nothing was sent', async () => {
     const error = new LookupError(
       'Unknown segment name',
@@ -445,10 +465,12 @@ describe('writeSummary', () => {
   it('notes, after the answer, each segment created less than 30 minutes ago', async () => {
     const fresh = { ...results[2], createdAt: new Date(now - 5 * 60_000).toISOString() }
     const old = { ...results[3], createdAt: new Date(now - 45 * 60_000).toISOString() }
-    await writeSummary({ results: [fresh, old], singleSends: [] }, settings, now)
+    const alsoNew = { ...results[4], createdAt: new Date(now - 60_000).toISOString() }
+    await writeSummary({ results: [fresh, old, alsoNew], singleSends: [] }, settings, now)
     const lines = readFileSync(summaryFile, 'utf8').split('\n')
+    expect(lines[2]).toMatch(/so its count may still grow\. Broken was created /)
     expect(lines[2]).toMatch(
-      /^<p>Spring was created at \d\d:\d\d .*, 5 minutes ago: SendGrid says segments built on engagement data take about 30 minutes to begin populating, so its count may still grow\.<\/p>$/
+      /^<p>Spring was created at \d\d:\d\d .*?, 5 minutes ago: SendGrid says segments built on engagement data take about 30 minutes to begin populating, so its count may still grow\. Broken was created .*<\/p>$/
     )
     expect(lines.filter((l) => l.includes('was created'))).toHaveLength(1)
   })

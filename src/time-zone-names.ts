@@ -141,7 +141,7 @@ export function abbreviation(value: string): Abbreviation | undefined {
  * to use; null for city zones and UTC. `canonical` is what Intl reads the name as.
  */
 export function timeZoneWarning(value: string, canonical: string): string | null {
-  if (value.includes('/') || /^(UTC|Etc\/UTC)$/i.test(value)) return null
+  if (value.includes('/') || /^UTC$/i.test(value)) return null
   const known = abbreviation(value)
   if (known) return `time-zone "${value}" is ${known.is}; ${known.use}.`
   return `time-zone "${value}" is an old name that time zone data reads as ${canonical}; use ${canonical}, or your own city's zone.`
