@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { accessRefused, closestNames, editDistance, unknownNameMessage } from '../src/name-match.js'
-import type { ApiResult } from '../src/sendgrid-client.js'
+import { answer } from './support/answers.js'
 
 describe('editDistance', () => {
   it.each([
@@ -83,15 +83,6 @@ describe('names given on one line', () => {
 })
 
 describe('accessRefused', () => {
-  const answer = (status: number): ApiResult => ({
-    kind: 'response',
-    status,
-    headers: {},
-    body: '',
-    attempts: 1,
-    lostEarlierAttempt: false
-  })
-
   it('says a 401 is the key and a 403 the plan or access, in the words of a refresh', () => {
     const key = accessRefused(answer(401), 'list the segments')
     expect([key?.title, key?.problems, key?.summary]).toEqual([

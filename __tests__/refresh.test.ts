@@ -5,6 +5,7 @@ import type { SegmentResult } from '../src/outcomes.js'
 import { refreshSegments } from '../src/refresh.js'
 import type { SegmentSnapshot } from '../src/sendgrid-answers.js'
 import type { ApiResult, SendGridClient } from '../src/sendgrid-client.js'
+import { answer } from './support/answers.js'
 
 const settings = {
   baseUrl: 'https://api.sendgrid.com',
@@ -14,14 +15,8 @@ const settings = {
 const target = (id: string) => ({ segmentId: id, segmentName: id, singleSendIds: [], sendAt: null })
 const before = (refreshesUsed: number | null) =>
   ({ refreshesUsed, maxRefreshes: 2 }) as SegmentSnapshot
-const answer = (status: number, headers: Record<string, string> = {}): ApiResult => ({
-  kind: 'response',
-  status,
-  headers,
-  body: status === 202 ? '{"job_id":"j"}' : '',
-  attempts: 1,
-  lostEarlierAttempt: false
-})
+const accepted = (status: number, headers: Record<string, string> = {}): ApiResult =>
+  Object.assign(answer(status, status === 202 ? { job_id: 'j' } : ''), { headers })
 
 async function send(
   answers: Record<string, ApiResult>,
@@ -44,10 +39,10 @@ describe('refreshSegments', () => {
     const date = 'Tue, 01 Dec 2026 14:02:19 GMT'
     const { sent, told } = await send(
       {
-        a: answer(202, { date }),
-        b: answer(202),
-        c: answer(429, { date }),
-        d: answer(202, { date: 'yesterday' }),
+        a: accepted(202, { date }),
+        b: accepted(202),
+        c: accepted(429, { date }),
+        d: accepted(202, { date: 'yesterday' }),
         e: {
           kind: 'no-response',
           reason: 'timeout',
@@ -69,11 +64,14 @@ describe('refreshSegments', () => {
   })
 
   it('counts an accepted refresh in refreshes_used, and nothing else', async () => {
-    const { sent, answered } = await send({ a: answer(202), b: answer(429), c: answer(202) }, [
-      ['a', before(1)],
-      ['b', before(1)],
-      ['c', before(null)]
-    ])
+    const { sent, answered } = await send(
+      { a: accepted(202), b: accepted(429), c: accepted(202) },
+      [
+        ['a', before(1)],
+        ['b', before(1)],
+        ['c', before(null)]
+      ]
+    )
     expect(sent.map((s) => s.result.refreshesUsed)).toEqual([2, 1, null])
     expect(answered.map((r) => r.refreshesUsed)).toEqual([2, 1, null])
     expect(sent.map((s) => s.before?.refreshesUsed ?? null)).toEqual([1, 1, null])
