@@ -11,7 +11,7 @@ import { captureStdout } from './support/capture-stdout.js'
 const segmentId = '1588e03b-50aa-454a-97d1-e1530345a5ec'
 const target = { segmentId, segmentName: 'VIP', singleSendIds: [], sendAt: null }
 const now = Date.parse('2026-11-26T15:00:00Z')
-const settings = { timeZone: 'Europe/Berlin', onRateLimit: 'warn' as const }
+const settings = { timeZone: 'Europe/Berlin', onRateLimit: 'warn' as const, freshWithinMs: 0 }
 
 const snapshot = (fields: Partial<SegmentSnapshot>): SegmentSnapshot => ({
   name: 'VIP',

@@ -194,7 +194,7 @@ export function freshnessVerdict(
 export function quotaVerdict(
   target: Target,
   segment: SegmentSnapshot,
-  settings: Pick<Settings, 'timeZone' | 'onRateLimit'> & Partial<Pick<Settings, 'freshWithinMs'>>,
+  settings: Pick<Settings, 'timeZone' | 'onRateLimit' | 'freshWithinMs'>,
   now: number
 ): SegmentResult | null {
   // Each limit in force, with when it lifts; the one that lifts last decides.
@@ -225,7 +225,7 @@ export function quotaVerdict(
   const next = describeInstant(nextPossible, settings.timeZone, now)
   // A plain re-run, minutes after the last one: what a re-run should have said is "fresh".
   const rerun =
-    hourly && !settings.freshWithinMs
+    hourly && settings.freshWithinMs === 0
       ? ' If this is a re-run, set fresh-within-minutes (for example 60): a segment recomputed that recently then counts as fresh, with no refresh and no warning.'
       : ''
   const result = newResult(target.segmentId, target.segmentName, {
