@@ -1,17 +1,65 @@
-// `npm run demo`: runs the built action (dist/index.js) exactly as the Actions runner would, against
-// the project's local SendGrid simulator, then prints its log, outputs and job summary (as text).
-import { runDemoScenario } from './demo-scenario.js'
+// `npm run demo -- [STORY | --list]`: runs a story against the project's local SendGrid simulator,
+// each run as the Actions runner runs the built action (dist/index.js), and prints its log, outputs
+// and job summary (as text). Without a story: three-audiences. Stories are the scenario files in
+// __tests__/support/scenarios; a story whose point is a failure expects it and exits 0.
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { listScenarios, readScenario, scenariosDir } from '../../__tests__/support/scenario.js'
+import { runStory } from './story.js'
 import { summaryAsText } from './summary-text.js'
 
-const { run, simulatorUrl } = await runDemoScenario({ contactJob: true })
+const defaultStory = 'three-audiences'
+const [asked = defaultStory, ...extra] = process.argv.slice(2)
 
-console.log(`SendGrid simulator listened at ${simulatorUrl}\n`)
-console.log('--- action log (stdout) ---')
-console.log(run.stdout.trimEnd())
-if (run.stderr.trim()) console.log(`--- stderr ---\n${run.stderr.trimEnd()}`)
-console.log('\n--- outputs ---')
-for (const [name, value] of Object.entries(run.outputs)) console.log(`${name}: ${value}`)
-console.log('\n--- job summary (GITHUB_STEP_SUMMARY, shown as text) ---')
-console.log(summaryAsText(run.summary))
-console.log(`\nexit status: ${run.exitCode} (${Math.round(run.durationMs)} ms)`)
-process.exitCode = run.exitCode ?? 1
+if (asked === '--list' || asked === '--help' || asked === '-h') {
+  const stories = listScenarios()
+  const width = Math.max(...stories.map((s) => s.name.length))
+  console.log('Stories (npm run demo -- STORY; without one, three-audiences):\n')
+  for (const story of stories) console.log(`  ${story.name.padEnd(width)}  ${story.description}`)
+  process.exit(0)
+}
+const file =
+  existsSync(asked) && asked.endsWith('.json') ? asked : join(scenariosDir, `${asked}.json`)
+if (extra.length > 0 || !existsSync(file)) {
+  const names = listScenarios().map((s) => s.name)
+  console.error(
+    `No story "${[asked, ...extra].join(' ')}". The stories: ${names.join(', ')} (npm run demo -- --list).`
+  )
+  process.exit(2)
+}
+
+const scenario = readScenario(file)
+const runs = scenario.runs ?? []
+console.log(`Story: ${asked}\n${scenario.description}\n`)
+const { simulatorUrl, runs: done } = await runStory(scenario, {
+  onRun: ({ title, inputs, cancelAfterSeconds, expectedExit, run }, index) => {
+    console.log(`=== Run ${index + 1} of ${runs.length}: ${title}`)
+    console.log('--- inputs (with api-key and api-url of the simulator) ---')
+    for (const [name, value] of Object.entries(inputs))
+      console.log(`${name}: ${value.replace(/\n/g, '\n' + ' '.repeat(name.length + 2))}`)
+    if (cancelAfterSeconds !== undefined)
+      console.log(`(cancelled ${cancelAfterSeconds} s in, as the runner cancels a step)`)
+    console.log('\n--- action log (stdout) ---')
+    console.log(run.stdout.trimEnd())
+    if (run.stderr.trim()) console.log(`--- stderr ---\n${run.stderr.trimEnd()}`)
+    console.log('\n--- outputs ---')
+    for (const [name, value] of Object.entries(run.outputs)) console.log(`${name}: ${value}`)
+    console.log('\n--- job summary (GITHUB_STEP_SUMMARY, shown as text) ---')
+    console.log(summaryAsText(run.summary))
+    const expected =
+      run.exitCode === expectedExit
+        ? expectedExit === 0
+          ? ''
+          : ', as this story expects'
+        : `, but this story expects ${expectedExit}`
+    console.log(`exit status: ${run.exitCode}${expected} (${Math.round(run.durationMs)} ms)\n`)
+  }
+})
+const unexpected = done.filter(({ run, expectedExit }) => run.exitCode !== expectedExit)
+console.log(`SendGrid simulator listened at ${simulatorUrl}`)
+if (unexpected.length > 0) {
+  console.log(`Story ${asked}: ${unexpected.length} run(s) did not end as the story expects.`)
+  process.exitCode = 1
+} else {
+  console.log(`Story ${asked}: every run ended as the story expects.`)
+}

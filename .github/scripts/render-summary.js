@@ -7,11 +7,15 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { projectRoot } from '../../__tests__/support/run-action.js'
-import { runDemoScenario } from './demo-scenario.js'
+import { readScenario, scenariosDir } from '../../__tests__/support/scenario.js'
+import { runStory } from './story.js'
 
 const chromium = process.env.CHROMIUM ?? 'chromium'
 // The demo's run: one audience refreshed with a change in contacts, one fresh, one rate-limited.
-const { run } = await runDemoScenario()
+const scenario = readScenario(join(scenariosDir, 'three-audiences.json'))
+const {
+  runs: [{ run }]
+} = await runStory(scenario, { leaveOut: ['contact-job-ids'] })
 
 const page = `<!doctype html><html><head><meta charset="utf-8"><style>
 body { font: 14px/1.5 -apple-system, "Segoe UI", "Noto Sans", Helvetica, Arial, sans-serif; color: #1f2328;

@@ -30,8 +30,9 @@ export function readActionYml() {
 
 /**
  * @param {Record<string, string>} inputs by input name, e.g. { 'api-key': '...' }
- * @param {{ node?: string, env?: Record<string, string>, timeoutMs?: number, bundle?: string, whileRunning?: (child: import('node:child_process').ChildProcess) => unknown }} [options]
- *   `whileRunning` gets the process as soon as it is started, e.g. to send it signals.
+ * @param {{ node?: string, env?: Record<string, string>, timeoutMs?: number, bundle?: string, execArgv?: string[], ipc?: boolean, whileRunning?: (child: import('node:child_process').ChildProcess) => unknown }} [options]
+ *   `whileRunning` gets the process as soon as it is started, e.g. to send it signals; `execArgv`
+ *   goes to node before the bundle; `ipc` opens a message channel to the process.
  * @returns {Promise<ActionRun>}
  */
 export async function runAction(inputs, options = {}) {
@@ -62,16 +63,16 @@ export async function runAction(inputs, options = {}) {
   const started = performance.now()
   const child = spawn(
     options.node ?? process.execPath,
-    [...clock.execArgv, options.bundle ?? bundlePath],
+    [...clock.execArgv, ...(options.execArgv ?? []), options.bundle ?? bundlePath],
     {
       env,
-      stdio: ['ignore', 'pipe', 'pipe']
+      stdio: options.ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe']
     }
   )
   let stdout = ''
   let stderr = ''
-  child.stdout.setEncoding('utf8').on('data', (chunk) => (stdout += chunk))
-  child.stderr.setEncoding('utf8').on('data', (chunk) => (stderr += chunk))
+  child.stdout?.setEncoding('utf8').on('data', (chunk) => (stdout += chunk))
+  child.stderr?.setEncoding('utf8').on('data', (chunk) => (stderr += chunk))
   const timeoutMs = options.timeoutMs ?? 60_000
   const killer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
   const closed = new Promise((resolve) => child.on('close', (code) => resolve(code)))

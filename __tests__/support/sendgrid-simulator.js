@@ -38,6 +38,8 @@ const hourMs = 60 * 60 * 1000
  * @property {number} createdAt when the segment was created (ms)
  * @property {number} updatedAt when its conditions were last edited (ms)
  * @property {string | null} matchEmail a created segment's query: the one address it matches
+ * @property {number | undefined} refreshDelayMs this segment's time from an accepted refresh until
+ *   it lands, instead of the simulator's
  */
 
 /**
@@ -87,6 +89,7 @@ const hourMs = 60 * 60 * 1000
  * @param {number} [options.refreshDelayMs] time from an accepted refresh until it lands
  * @param {number} [options.responseDelayMs] latency added to every answer
  * @param {number} [options.accountDailyLimit]
+ * @param {number} [options.accountRefreshesToday] refreshes the account already spent today (UTC)
  * @param {boolean} [options.forbiddenBodies] answer 403 with SendGrid's documented JSON body instead of the spec's empty one
  * @param {number} [options.port] 0 (the default) picks a free port
  * @param {Array<Partial<SimulatedSingleSend> & { id: string }>} [options.singleSends]
@@ -113,7 +116,7 @@ export async function startSimulator(options = {}) {
   /** @type {Map<string, Fault[]>} */
   const faults = new Map()
   /** @type {number[]} */
-  const accountRefreshTimes = []
+  const accountRefreshTimes = Array.from({ length: options.accountRefreshesToday ?? 0 }, now)
   const sockets = new Set()
 
   const addSegment = (/** @type {Partial<SimulatedSegment> & { id: string }} */ seed) => {
@@ -570,7 +573,7 @@ export async function startSimulator(options = {}) {
     segment.timeZone = timeZone
     segment.refreshTimes.push(at)
     accountRefreshTimes.push(at)
-    segment.pendingUntil = at + (options.refreshDelayMs ?? 0)
+    segment.pendingUntil = at + (segment.refreshDelayMs ?? options.refreshDelayMs ?? 0)
     if (options.lastRefreshedWritten === 'on_accept') segment.lastRefreshedAt = at
     const remaining = accountDailyLimit - accountToday.length - 1
     sendJson(
