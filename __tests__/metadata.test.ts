@@ -4,10 +4,12 @@ import { spawn, spawnSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import semver from 'semver'
 import { parse } from 'yaml'
 import { inputDefaults } from '../src/inputs.js'
 import { projectRoot, readActionYml, runAction } from './support/run-action.js'
 import { machineNodePath } from './support/runtimes.js'
+import { listScenarios } from './support/scenario.js'
 import { clockForChild } from './support/test-clock.js'
 import { countToday, wallClock } from './support/wall-clock.js'
 import { demoApiKey, startSimulator } from './support/sendgrid-simulator.js'
@@ -142,6 +144,108 @@ describe('README.md', () => {
         expect(step?.with).toMatchObject({ wait: true, 'fail-unless-ready': true })
       }
     }
+  })
+})
+
+describe('README.md for users, CONTRIBUTING.md for contributors', () => {
+  const readme = readFileSync(join(projectRoot, 'README.md'), 'utf8')
+  const contributing = readFileSync(join(projectRoot, 'CONTRIBUTING.md'), 'utf8')
+  const contributorsOnly = [
+    'npm run mutate',
+    'npm run bench',
+    'npm run release',
+    'npm run bundle',
+    'npm run docs:summary',
+    'npm run test:at',
+    'npm run local-action',
+    'StrykerJS',
+    '## Releasing',
+    '## Development'
+  ]
+
+  it('keeps developing, testing and releasing out of the README, in CONTRIBUTING.md, which it links', () => {
+    expect(contributorsOnly.filter((text) => readme.includes(text))).toEqual([])
+    expect(contributorsOnly.slice(0, 8).filter((text) => !contributing.includes(text))).toEqual([])
+    expect(readme).toContain('](CONTRIBUTING.md)')
+  })
+
+  it('gives every example as a whole workflow a user can paste', () => {
+    type Job = {
+      'runs-on'?: string
+      steps?: Array<{ uses?: string; with?: Record<string, unknown> }>
+    }
+    const examples = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1])
+    expect(examples.length).toBeGreaterThanOrEqual(7)
+    for (const text of examples) {
+      const workflow = parse(text) as { on?: unknown; jobs?: Record<string, Job> }
+      expect({ text, on: workflow.on !== undefined }).toEqual({ text, on: true })
+      for (const job of Object.values(workflow.jobs ?? {})) {
+        expect(job['runs-on']).toEqual(expect.any(String))
+        expect(job.steps?.length).toBeGreaterThan(0)
+        for (const step of job.steps ?? []) {
+          if (!step.uses?.includes('refresh-segment')) continue
+          expect(String(step.with?.['api-key'])).toMatch(
+            /^\$\{\{ secrets\.SENDGRID_[A-Z_]*API_KEY \}\}$/
+          )
+          for (const input of Object.keys(step.with ?? {}))
+            expect(Object.keys(action.inputs)).toContain(input)
+        }
+      }
+      expect(Object.keys(workflow.jobs ?? {}).length).toBeGreaterThan(0)
+    }
+  })
+
+  it('lists every story under Try it locally, with the one command that runs it', () => {
+    const tryIt = readme.split('## Try it locally')[1].split('\n## ')[0]
+    for (const { name } of listScenarios()) expect(tryIt).toContain(`\`npm run demo -- ${name}\``)
+    expect(tryIt).toContain('```sh\nnpm run -s simulator -- --scenario ')
+  })
+
+  it('says how old an audience can be at send time next to the scheduled example', () => {
+    const scheduled = readme.split('### Before every scheduled campaign')[1].split('\n### ')[0]
+    const example = parse(scheduled.split('```yaml\n')[1].split('```')[0]) as {
+      jobs: Record<string, { steps: Array<{ with: Record<string, number> }> }>
+    }
+    const { 'single-sends-within-minutes': ahead, 'fresh-within-minutes': fresh } = Object.values(
+      example.jobs
+    )[0].steps[0].with
+    expect(scheduled).toContain(`up to ${ahead + fresh} minutes with these settings`)
+  })
+})
+
+describe('the Node versions a contributor needs', () => {
+  const pkg = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8'))
+  const lock = JSON.parse(readFileSync(join(projectRoot, 'package-lock.json'), 'utf8'))
+  /** The lowest version of each range in engines: 20.19.0, 22.13.0, 24.0.0. */
+  const lowest = (pkg.engines.node as string)
+    .split('||')
+    .map((range) => semver.minVersion(range)!.version)
+
+  it('are accepted by every package npm ci installs, so it prints no engine warning on them', () => {
+    expect(lowest).toEqual(['20.19.0', '22.13.0', '24.0.0'])
+    const refusing = Object.entries(
+      lock.packages as Record<string, { engines?: { node?: string } }>
+    )
+      .filter(([, info]) => typeof info.engines?.node === 'string')
+      .flatMap(([path, info]) =>
+        lowest
+          .filter((v) => !semver.satisfies(v, info.engines!.node!))
+          .map((v) => `${path} wants ${info.engines!.node} (not ${v})`)
+      )
+    expect(refusing).toEqual([])
+  })
+
+  it('are the ones the README and CONTRIBUTING.md state, and the release runs on Node 24', () => {
+    const stated = 'Node.js 20.19 or later on 20, 22.13 or later on 22, or 24'
+    for (const file of ['README.md', 'CONTRIBUTING.md'])
+      expect(readFileSync(join(projectRoot, file), 'utf8').replace(/\s+/g, ' ')).toContain(stated)
+    const release = parse(
+      readFileSync(join(projectRoot, '.github', 'workflows', 'release.yml'), 'utf8')
+    )
+    const setup = release.jobs.release.steps.find((s: { uses?: string }) =>
+      s.uses?.startsWith('actions/setup-node@')
+    )
+    expect(setup.with['node-version']).toBe(24)
   })
 })
 
