@@ -5,6 +5,7 @@ import { spawn, spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { runStory } from '../.github/scripts/story.js'
 import { projectRoot, runAction } from './support/run-action.js'
 import { machineNodePath } from './support/runtimes.js'
 import { listScenarios, readScenario, scenariosDir, simulatorOptions } from './support/scenario.js'
@@ -114,6 +115,18 @@ describe('npm run demo -- STORY', () => {
     })
     expect(ran['cancelled-wait'].stdout).toContain('exit status: 1, as this story expects')
   }, 60_000)
+
+  it('cancels by a message where no Ctrl-C can be sent (Windows), with what a signal gives', async () => {
+    const scenario = readScenario(join(scenariosDir, 'cancelled-wait.json'))
+    const {
+      runs: [cancelled]
+    } = await runStory(scenario, { cancelBy: 'message' })
+    expect(cancelled.run.exitCode).toBe(1)
+    expect(JSON.parse(cancelled.run.outputs.refreshed)).toEqual([
+      '7e5c2a91-4b8d-4f3e-a6c0-d2b9e8f1a4c7'
+    ])
+    expect(cancelled.run.summary).toContain('Cancelled after 1 refresh: Spring sale was refreshed')
+  }, 30_000)
 
   it('exits 1 when a run does not end as its story expects', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'refresh-segment-story-'))

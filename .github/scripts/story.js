@@ -1,13 +1,15 @@
 // Runs one story (a scenario file's runs) against the local simulator, each run as the Actions
 // runner runs the built action: `node dist/index.js` with INPUT_* variables. One simulator serves
 // all of a story's runs, so a re-run meets what the run before it left.
-import { fileURLToPath } from 'node:url'
 import { runAction } from '../../__tests__/support/run-action.js'
 import { simulatorOptions } from '../../__tests__/support/scenario.js'
 import { demoApiKey, startSimulator } from '../../__tests__/support/sendgrid-simulator.js'
 
-/** Windows cannot send another process Ctrl-C: there the demo asks the action to cancel by message. */
-const cancelByMessage = fileURLToPath(new URL('./cancel-on-message.js', import.meta.url))
+/**
+ * Windows cannot send another process Ctrl-C: there the demo asks the action to cancel by message.
+ * A URL, not a path: `--import` takes no Windows drive path.
+ */
+const cancelByMessage = new URL('./cancel-on-message.js', import.meta.url).href
 
 /**
  * @param {import('../../__tests__/support/scenario.js').Scenario} scenario
