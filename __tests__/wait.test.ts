@@ -87,7 +87,7 @@ describe('waitForRefreshes', () => {
           attempts: 1,
           lostEarlierAttempt: false
         },
-        segment({ sample_updated_at: '2026-11-27T12:00:01Z', contacts_count: 3 })
+        segment({ sample_updated_at: '2026-11-27T12:00:01Z', contacts_count: 1234 })
       ]
     })
     const refreshes = [
@@ -96,10 +96,10 @@ describe('waitForRefreshes', () => {
       sent('s-3', 'Gamma', 'refreshed', null),
       sent('s-4', 'Delta', 'rate_limited')
     ]
-    // Read before the refresh: 9 contacts, last refreshed at 11:00. SendGrid accepted it at 11:59:58
+    // Read before the refresh: 2,345 contacts, last refreshed at 11:00. SendGrid accepted it at 11:59:58
     // by its own clock (the Date header).
     refreshes[0].before = {
-      contactsCount: 9,
+      contactsCount: 2345,
       lastRefreshedAt: '2026-11-27T11:00:00Z'
     } as SentRefresh['before']
     refreshes[0].acceptedAt = Date.parse('2026-11-27T11:59:58Z')
@@ -110,11 +110,11 @@ describe('waitForRefreshes', () => {
       outcome: 'refreshed',
       recomputed: true,
       contactsCount: 12,
-      contactsCountBefore: 9,
+      contactsCountBefore: 2345,
       reason:
         "refreshed and recomputed at 12:00:00 by SendGrid's last_refreshed_at, about 2 s after SendGrid accepted the refresh",
       message:
-        'Segment "Alpha" (s-1) refreshed (refresh job job-s-1) and recomputed at 12:00:00 UTC by SendGrid\'s last_refreshed_at, about 2 s after SendGrid accepted the refresh. It now has 12 contacts (9 before).'
+        'Segment "Alpha" (s-1) refreshed (refresh job job-s-1) and recomputed at 12:00:00 UTC by SendGrid\'s last_refreshed_at, about 2 s after SendGrid accepted the refresh. It now has 12 contacts (2,345 before).'
     })
     // Deleted while waiting: SendGrid accepted the refresh, so it stays refreshed (and spent).
     expect(results[1]).toMatchObject({
@@ -131,17 +131,17 @@ describe('waitForRefreshes', () => {
       contactsCountBefore: null,
       reason: "refreshed and recomputed at 12:00:01 by SendGrid's sample_updated_at",
       message:
-        'Segment "Gamma" (s-3) refreshed and recomputed at 12:00:01 UTC by SendGrid\'s sample_updated_at. It now has 3 contacts.'
+        'Segment "Gamma" (s-3) refreshed and recomputed at 12:00:01 UTC by SendGrid\'s sample_updated_at. It now has 1,234 contacts.'
     })
     expect(results[3]).toBe(refreshes[3].result)
     expect(stdout.text.split('\n')).toEqual([
       'Waiting up to 60 s for 3 segment(s) to finish refreshing...',
       'Could not read Segment "Gamma" (s-3) (HTTP 500); still waiting.',
       expect.stringMatching(/^Still waiting for 2 segment\(s\) after 0\.[1-9] s: Alpha, Gamma$/),
-      'Segment "Alpha" (s-1) refreshed (refresh job job-s-1) and recomputed at 12:00:00 UTC by SendGrid\'s last_refreshed_at, about 2 s after SendGrid accepted the refresh. It now has 12 contacts (9 before).',
+      'Segment "Alpha" (s-1) refreshed (refresh job job-s-1) and recomputed at 12:00:00 UTC by SendGrid\'s last_refreshed_at, about 2 s after SendGrid accepted the refresh. It now has 12 contacts (2,345 before).',
       'Could not read Segment "Gamma" (s-3) (timeout); still waiting.',
       expect.stringMatching(/^Still waiting for 1 segment\(s\) after 0\.[1-9] s: Gamma$/),
-      'Segment "Gamma" (s-3) refreshed and recomputed at 12:00:01 UTC by SendGrid\'s sample_updated_at. It now has 3 contacts.',
+      'Segment "Gamma" (s-3) refreshed and recomputed at 12:00:01 UTC by SendGrid\'s sample_updated_at. It now has 1,234 contacts.',
       ''
     ])
   })

@@ -5,7 +5,14 @@ import { log } from './log.js'
 import { segmentLabel, withSnapshot, type RefreshLog, type SegmentResult } from './outcomes.js'
 import type { Settings } from './inputs.js'
 import type { SentRefresh } from './refresh.js'
-import { describeInstant, elapsed, parseTime, timeOfDay, wholeSeconds } from './human-time.js'
+import {
+  describeInstant,
+  elapsed,
+  formatCount,
+  parseTime,
+  timeOfDay,
+  wholeSeconds
+} from './human-time.js'
 import { sleep } from './retry.js'
 import type { SendGridClient } from './sendgrid-client.js'
 import { segmentIn, type SegmentSnapshot } from './sendgrid-answers.js'
@@ -179,8 +186,8 @@ function finished(
     result.contactsCount === null
       ? ''
       : contactsBefore === null
-        ? ` It now has ${result.contactsCount} contacts.`
-        : ` It now has ${result.contactsCount} contacts (${contactsBefore} before).`
+        ? ` It now has ${formatCount(result.contactsCount)} contacts.`
+        : ` It now has ${formatCount(result.contactsCount)} contacts (${formatCount(contactsBefore)} before).`
   const at = parseTime(
     shownBy === 'last_refreshed_at' ? result.lastRefreshedAt : result.sampleUpdatedAt
   )!
