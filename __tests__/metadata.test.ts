@@ -1,6 +1,6 @@
 // action.yml, the code, the README and the workflows must not drift apart.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { spawn, spawnSync } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -401,44 +401,5 @@ describe('workflow hygiene', () => {
       'id-token': 'write',
       attestations: 'write'
     })
-  })
-})
-
-describe('the simulator a workflow step starts', () => {
-  it('prints its URL, serves the action until stopped, and stops on SIGTERM', async () => {
-    const id = '1588e03b-50aa-454a-97d1-e1530345a5ec'
-    const child = spawn(
-      machineNodePath,
-      [
-        '__tests__/support/simulator-cli.js',
-        '--segment',
-        `${id}=Spring sale`,
-        '--refresh-delay-ms',
-        '0'
-      ],
-      { cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'] }
-    )
-    try {
-      const url = await new Promise<string>((resolve, reject) => {
-        child.stdout
-          .setEncoding('utf8')
-          .once('data', (chunk: string) => resolve(chunk.split('\n')[0]))
-        child.once('exit', (code) => reject(new Error(`simulator exited with ${code}`)))
-      })
-      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
-      const run = await runAction({
-        'api-key': demoApiKey,
-        'api-url': url,
-        'segment-names': 'Spring sale'
-      })
-      expect(run.exitCode).toBe(0)
-      expect(JSON.parse(run.outputs.refreshed)).toEqual([id])
-    } finally {
-      const exited = new Promise((resolve) => child.once('exit', resolve))
-      child.kill('SIGTERM')
-      const code = await exited
-      // Windows has no signals: kill() ends the process there without a handler running.
-      if (process.platform !== 'win32') expect(code).toBe(0)
-    }
   })
 })

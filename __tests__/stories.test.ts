@@ -10,6 +10,7 @@ import { projectRoot, runAction } from './support/run-action.js'
 import { machineNodePath } from './support/runtimes.js'
 import { listScenarios, readScenario, scenariosDir, simulatorOptions } from './support/scenario.js'
 import { demoApiKey, startSimulator } from './support/sendgrid-simulator.js'
+import { startSimulatorProcess } from './support/simulator-process.js'
 import { clockForChild } from './support/test-clock.js'
 
 const demo = (...args: string[]) => {
@@ -231,47 +232,42 @@ describe('npm run -s simulator', () => {
     expect(run.status).toBe(2)
   })
 
-  it('serves a scenario file: its URL first, then the action finds the Single Send due soon', async () => {
-    const clock = clockForChild()
-    const child = spawn(
-      machineNodePath,
-      [
-        ...clock.execArgv,
-        '__tests__/support/simulator-cli.js',
-        '--scenario',
-        join(scenariosDir, 'campaign-due-soon.json'),
-        '--refresh-delay-ms',
-        '0'
-      ],
-      { cwd: projectRoot, env: { ...process.env, ...clock.env }, stdio: ['ignore', 'pipe', 'pipe'] }
-    )
-    let stderr = ''
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
-    try {
-      const firstLine = await new Promise<string>((resolve, reject) => {
-        child.stdout
-          .setEncoding('utf8')
-          .once('data', (chunk: string) => resolve(chunk.split('\n')[0]))
-        child.once('exit', (code) => reject(new Error(`simulator exited with ${code}`)))
-      })
-      expect(firstLine).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
-      const run = await runAction({
-        'api-key': demoApiKey,
-        'api-url': firstLine,
-        'single-sends-within-minutes': '60'
-      })
-      expect(run.exitCode).toBe(0)
-      expect(JSON.parse(run.outputs.refreshed)).toEqual(['a3283aa1-0164-48c4-b16c-955eb1da5dbc'])
-      expect(stderr).toContain('a3283aa1-0164-48c4-b16c-955eb1da5dbc  Spring sale')
-      expect(stderr).toContain(
+  const workflowSegment = '1588e03b-50aa-454a-97d1-e1530345a5ec'
+  it.each([
+    {
+      what: 'segments given with --segment, as CI starts it for a workflow step (uses: ./)',
+      args: ['--segment', `${workflowSegment}=Spring sale`],
+      inputs: { 'segment-names': 'Spring sale' } as Record<string, string>,
+      refreshed: [workflowSegment],
+      listed: [`${workflowSegment}  Spring sale`]
+    },
+    {
+      what: 'a scenario file, where the action finds the Single Send due soon',
+      args: ['--scenario', join(scenariosDir, 'campaign-due-soon.json')],
+      inputs: { 'single-sends-within-minutes': '60' } as Record<string, string>,
+      refreshed: ['a3283aa1-0164-48c4-b16c-955eb1da5dbc'],
+      listed: [
+        'a3283aa1-0164-48c4-b16c-955eb1da5dbc  Spring sale',
         'Single Send f425b9e6-8d72-47a7-b9ed-36acfaa6ef9f  Spring sale launch'
-      )
-    } finally {
-      const exited = new Promise((resolve) => child.once('exit', resolve))
-      child.kill('SIGTERM')
-      await exited
+      ]
     }
-  })
+  ])(
+    'serves $what: its URL first, until stopped by SIGTERM',
+    async ({ args, inputs, refreshed, listed }) => {
+      const simulator = await startSimulatorProcess([...args, '--refresh-delay-ms', '0'])
+      try {
+        expect(simulator.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
+        const run = await runAction({ 'api-key': demoApiKey, 'api-url': simulator.url, ...inputs })
+        expect(run.exitCode).toBe(0)
+        expect(JSON.parse(run.outputs.refreshed)).toEqual(refreshed)
+        for (const line of listed) expect(simulator.stderr()).toContain(line)
+      } finally {
+        const code = await simulator.stop()
+        // Windows has no signals: kill() ends the process there without a handler running.
+        if (process.platform !== 'win32') expect(code).toBe(0)
+      }
+    }
+  )
 })
 
 describe('npm run local-action', () => {

@@ -2,9 +2,7 @@
 // each run as the Actions runner runs the built action (dist/index.js), and prints its log, outputs
 // and job summary (as text). Without a story: three-audiences. Stories are the scenario files in
 // __tests__/support/scenarios; a story whose point is a failure expects it and exits 0.
-import { existsSync } from 'node:fs'
-import { join } from 'node:path'
-import { listScenarios, readScenario, scenariosDir } from '../../__tests__/support/scenario.js'
+import { findScenario, listScenarios, readScenario } from '../../__tests__/support/scenario.js'
 import { runStory } from './story.js'
 import { summaryAsText } from './summary-text.js'
 
@@ -18,9 +16,8 @@ if (asked === '--list' || asked === '--help' || asked === '-h') {
   for (const story of stories) console.log(`  ${story.name.padEnd(width)}  ${story.description}`)
   process.exit(0)
 }
-const file =
-  existsSync(asked) && asked.endsWith('.json') ? asked : join(scenariosDir, `${asked}.json`)
-if (extra.length > 0 || !existsSync(file)) {
+const file = findScenario(asked)
+if (extra.length > 0 || file === null) {
   const names = listScenarios().map((s) => s.name)
   console.error(
     `No story "${[asked, ...extra].join(' ')}". The stories: ${names.join(', ')} (npm run demo -- --list).`

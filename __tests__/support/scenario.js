@@ -1,7 +1,7 @@
 // Scenario files: what SendGrid has (segments, Single Sends, contact jobs) and, for `npm run demo`,
 // the runs of a story. Times are relative to the moment a scenario is loaded, so a story reads the
 // same at any hour. The simulator reads `sendgrid` and ignores `runs`.
-import { readdirSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -65,6 +65,16 @@ export function listScenarios() {
       const name = basename(file, '.json')
       return { name, file: join(scenariosDir, file), ...readScenario(join(scenariosDir, file)) }
     })
+}
+
+/**
+ * The file a user means: a `.json` file of their own, or a story's name; null if neither exists.
+ * @param {string} nameOrFile
+ */
+export function findScenario(nameOrFile) {
+  if (nameOrFile.endsWith('.json') && existsSync(nameOrFile)) return nameOrFile
+  const named = join(scenariosDir, `${nameOrFile}.json`)
+  return existsSync(named) ? named : null
 }
 
 /**

@@ -1,10 +1,8 @@
 // `npm run -s simulator -- [options]`: starts the local SendGrid simulator, prints its URL as the
 // first line of output and keeps running until stopped. For a workflow step that runs the action
 // itself (`uses: ./`) against it, for `npm run local-action`, and for trying the action by hand.
-import { existsSync } from 'node:fs'
-import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { readScenario, scenariosDir, simulatorOptions } from './scenario.js'
+import { findScenario, readScenario, simulatorOptions } from './scenario.js'
 import { demoApiKey, startSimulator } from './sendgrid-simulator.js'
 
 const help = `Usage: npm run -s simulator -- [options]
@@ -54,9 +52,8 @@ const numberOption = (/** @type {string} */ name, /** @type {string} */ text) =>
 
 let scenario
 if (values.scenario !== undefined) {
-  const named = join(scenariosDir, `${values.scenario}.json`)
-  const file = existsSync(values.scenario) ? values.scenario : named
-  if (!existsSync(file)) {
+  const file = findScenario(values.scenario)
+  if (file === null) {
     console.error(`--scenario: no file "${values.scenario}", and no scenario of that name.`)
     process.exit(2)
   }
