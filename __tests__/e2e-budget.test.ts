@@ -38,7 +38,7 @@ describe.each(runtimes)('the refresh budget, built action on $name', ({ node }) 
   const recomputed = (id: string, fields: Record<string, unknown>) =>
     Object.assign(simulator.segments.get(id)!, fields)
 
-  it("does not refresh a segment SendGrid's schedule recomputed within fresh-within-minutes", async () => {
+  it('does not refresh a segment SendGrid recomputed within fresh-within-minutes', async () => {
     await start()
     const recomputedAt = Date.now() - 12 * minuteMs
     recomputed(ids.vip, { sampleUpdatedAt: recomputedAt })
@@ -61,25 +61,26 @@ describe.each(runtimes)('the refresh budget, built action on $name', ({ node }) 
       sample_updated_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/)
     })
     expect(vip.message).toContain(
-      `Segment "VIP customers" (${ids.vip}) is fresh: recomputed by SendGrid's schedule ${wallClock(recomputedAt, 'Europe/Berlin')}, 12 minutes ago (fresh-within-minutes: 30). No refresh was sent`
+      `Segment "VIP customers" (${ids.vip}) is fresh: recomputed ${wallClock(recomputedAt, 'Europe/Berlin')}, 12 minutes ago (SendGrid's sample_updated_at; fresh-within-minutes: 30). No refresh was sent`
     )
     expect(JSON.parse(outputs.fresh)).toEqual([ids.vip])
     expect(JSON.parse(outputs.refreshed)).toEqual([ids.spring])
     expect(stdout).toContain(String(vip.message))
     expect(annotationsIn(stdout)).toEqual([])
     expect(summary).toContain('🟢 fresh')
-    expect(summary).toContain(
-      `recomputed by SendGrid's schedule ${wallClock(recomputedAt, 'Europe/Berlin')}`
-    )
+    expect(summary).toContain(`recomputed ${wallClock(recomputedAt, 'Europe/Berlin')}`)
   })
 
-  it('makes a re-run safe: a segment refreshed 15 minutes ago is fresh, even under on-rate-limit: fail', async () => {
+  it('makes a re-run safe: a segment refreshed and recomputed 15 minutes ago is fresh, even under on-rate-limit: fail', async () => {
     await start()
     const refreshedAt = Date.now() - 15 * minuteMs
-    recomputed(ids.vip, { refreshTimes: [refreshedAt], lastRefreshedAt: refreshedAt })
+    recomputed(ids.vip, {
+      refreshTimes: [refreshedAt],
+      lastRefreshedAt: refreshedAt,
+      sampleUpdatedAt: refreshedAt
+    })
     const { exitCode, outputs, summary } = await run({
       'segment-ids': ids.vip,
-      'fresh-within-minutes': '60',
       'on-rate-limit': 'fail'
     })
     expect(exitCode).toBe(0)
@@ -90,45 +91,48 @@ describe.each(runtimes)('the refresh budget, built action on $name', ({ node }) 
       refreshes_used: countToday([refreshedAt], 'UTC')
     })
     expect(results(outputs)[0].message).toContain(
-      `recomputed by a manual refresh ${wallClock(refreshedAt, 'UTC')}, 15 minutes ago`
+      `recomputed ${wallClock(refreshedAt, 'UTC')}, 15 minutes ago, after a refresh accepted ${wallClock(refreshedAt, 'UTC')}, 15 minutes ago`
     )
     expect(JSON.parse(outputs['rate-limited'])).toEqual([])
     expect(summary).toContain('VIP customers is ready to send to.')
   })
 
-  it('gives ready false on a re-run right after a refresh; fail-unless-ready fails it without a refresh', async () => {
+  it('on a re-run right after a refresh: fresh once recomputed, rate limited while still recomputing; never a refresh', async () => {
     await start()
     const refreshedAt = Date.now() - 5 * minuteMs
-    for (const id of [ids.spring, ids.vip]) {
-      recomputed(id, { refreshTimes: [refreshedAt], lastRefreshedAt: refreshedAt })
-    }
+    recomputed(ids.spring, {
+      refreshTimes: [refreshedAt],
+      lastRefreshedAt: refreshedAt,
+      sampleUpdatedAt: refreshedAt + 2000
+    })
+    recomputed(ids.vip, {
+      refreshTimes: [refreshedAt],
+      lastRefreshedAt: refreshedAt,
+      pendingUntil: Date.now() + 60 * minuteMs
+    })
     const segments = { 'segment-ids': `${ids.spring} ${ids.vip}` }
     const rerun = await run(segments)
     expect(rerun.exitCode).toBe(0)
     expect(rerun.outputs.ready).toBe('false')
-    expect(results(rerun.outputs).map((r) => [r.outcome, r.ready])).toEqual([
-      ['rate_limited', false],
-      ['rate_limited', false]
+    expect(results(rerun.outputs).map((r) => [r.outcome, r.ready, r.not_ready_reason])).toEqual([
+      ['fresh', true, null],
+      ['rate_limited', false, 'rate_limited']
     ])
 
-    const gated = await run({ ...segments, wait: 'true', 'fail-unless-ready': 'true' })
+    const gated = await run({
+      ...segments,
+      wait: 'true',
+      'wait-timeout-seconds': '1',
+      'wait-interval-seconds': '0.3',
+      'fail-unless-ready': 'true'
+    })
     expect(gated.exitCode).toBe(1)
     expect(refreshes()).toHaveLength(0)
     expect(gated.outputs.ready).toBe('false')
     const errors = annotationsIn(gated.stdout).filter((a) => a.level === 'error')
     expect(errors.at(-1)?.message).toMatch(
-      /^2 of 2 segment\(s\) not ready to send to \(fail-unless-ready\): Spring sale \(rate limited: last refreshed .*\); VIP customers \(rate limited: /
+      /^1 of 2 segment\(s\) not ready to send to \(fail-unless-ready\): VIP customers \(rate limited: a refresh accepted .* is still being recomputed, not recomputed within 1 s; do not send to it yet\)\.$/
     )
-    // Gated as the README shows it, with fresh-within-minutes: the same re-run is ready.
-    const fresh = await run({
-      ...segments,
-      wait: 'true',
-      'fail-unless-ready': 'true',
-      'fresh-within-minutes': '30'
-    })
-    expect(fresh.exitCode).toBe(0)
-    expect(fresh.outputs.ready).toBe('true')
-    expect(refreshes()).toHaveLength(0)
   })
 
   it('refuses fail-unless-ready without wait, or with a bad value, before any request', async () => {

@@ -155,7 +155,7 @@ describe.each(runtimes)('Contact jobs, built action on $name', ({ node }) => {
     expect(parse(outputs.fresh)).toEqual([seg.spring])
     expect(simulator.requestsFor('refresh', seg.spring)).toHaveLength(0)
     expect(stdout).toContain(
-      `Segment "VIP customers" (${seg.vip}) was recomputed by SendGrid's schedule ${wallClock(landed - 5 * minuteMs, 'UTC')}, 15 minutes ago, before the contacts landed ${wallClock(landed, 'UTC')}, 10 minutes ago: it is refreshed.`
+      `Segment "VIP customers" (${seg.vip}) was recomputed ${wallClock(landed - 5 * minuteMs, 'UTC')}, 15 minutes ago, before the contacts landed ${wallClock(landed, 'UTC')}, 10 minutes ago: it is refreshed.`
     )
     expect(parse(outputs.results)[1].message).toContain('after the contacts landed')
   })

@@ -239,12 +239,13 @@ describe.each(runtimes)('the built action on $name', ({ node }) => {
       expect(summary).not.toMatch(/\d{4}-\d\d-\d\dT\d\d:\d\d/)
     })
 
-    it('sends no refresh within an hour of the last one, and fails under on-rate-limit: fail', async () => {
+    it('sends no refresh while a refresh accepted 20 minutes ago is still recomputing, and fails under on-rate-limit: fail', async () => {
       await start()
       const lastRefreshedAt = Date.now() - 20 * 60_000
       Object.assign(simulator.segments.get(ids.vip)!, {
         refreshTimes: [lastRefreshedAt],
-        lastRefreshedAt
+        lastRefreshedAt,
+        pendingUntil: Date.now() + hourMs
       })
       const { exitCode, outputs, stdout } = await run({
         'segment-ids': ids.vip,
@@ -255,14 +256,45 @@ describe.each(runtimes)('the built action on $name', ({ node }) => {
       const next = new Date(Math.floor(lastRefreshedAt / 1000) * 1000 + hourMs)
         .toISOString()
         .replace('.000Z', 'Z')
-      expect(results(outputs)[0]).toMatchObject({ outcome: 'rate_limited', next_refresh_at: next })
+      expect(results(outputs)[0]).toMatchObject({
+        outcome: 'rate_limited',
+        ready: false,
+        not_ready_reason: 'rate_limited',
+        next_refresh_at: next
+      })
       expect(annotationsIn(stdout)[0]).toMatchObject({ level: 'error' })
-      expect(annotationsIn(stdout)[0].message).toContain(
-        'If this is a re-run, set fresh-within-minutes (for example 60): a segment recomputed that recently then counts as fresh, with no refresh and no warning.'
-      )
       expect(annotationsIn(stdout)[0].message).toMatch(
-        /last refreshed (yesterday )?at \d\d:\d\d UTC, 20 minutes ago, and SendGrid allows one an hour/
+        /a refresh accepted (yesterday )?at \d\d:\d\d UTC, 20 minutes ago is still being recomputed \(SendGrid's last_refreshed_at is later than its sample_updated_at\), and SendGrid allows one refresh an hour\. With wait: true the run waits for it\./
       )
+    })
+
+    it('waits for a refresh accepted 3 minutes ago and not yet recomputed, then is fresh and ready with no refresh spent', async () => {
+      await start()
+      const acceptedAt = Date.now() - 3 * 60_000
+      Object.assign(simulator.segments.get(ids.vip)!, {
+        refreshTimes: [acceptedAt],
+        lastRefreshedAt: acceptedAt,
+        pendingUntil: Date.now() + 1500
+      })
+      const { exitCode, outputs } = await run({
+        'segment-ids': ids.vip,
+        // Fresh within 60 minutes would not do: a refresh in progress is never fresh by the window.
+        'fresh-within-minutes': '60',
+        wait: 'true',
+        'wait-interval-seconds': '0.3',
+        'fail-unless-ready': 'true',
+        'min-contacts': '1'
+      })
+      expect(exitCode).toBe(0)
+      expect(refreshRequests()).toHaveLength(0)
+      expect(results(outputs)[0]).toMatchObject({
+        outcome: 'fresh',
+        ready: true,
+        contacts_count: 85
+      })
+      // Seen only once the recompute landed, 1.5 s in.
+      const polls = simulator.requestsFor('get', ids.vip)
+      expect(polls.at(-1)!.at).toBeGreaterThanOrEqual(polls[0].at + 1000)
     })
 
     it('fails a segment that does not exist without sending its refresh', async () => {
@@ -349,7 +381,7 @@ describe.each(runtimes)('the built action on $name', ({ node }) => {
       expect(exitCode).toBe(0)
       expect(stdout).toMatch(/Still waiting for 2 segment\(s\)/)
       expect(stdout).toMatch(
-        /Segment "VIP customers" \(.*\) refreshed \(refresh job .*\) and recomputed at \d\d:\d\d:\d\d UTC by SendGrid's last_refreshed_at, about [12] s after SendGrid accepted the refresh\. It now has 85 contacts \(80 before\)\./
+        /Segment "VIP customers" \(.*\) refreshed \(refresh job .*\) and recomputed at \d\d:\d\d:\d\d UTC by SendGrid's sample_updated_at, about [12] s after SendGrid accepted the refresh\. It now has 85 contacts \(80 before\)\./
       )
       expect(results(outputs)[0]).toMatchObject({
         outcome: 'refreshed',
@@ -357,14 +389,87 @@ describe.each(runtimes)('the built action on $name', ({ node }) => {
         contacts_count: 85,
         refreshes_used: 1
       })
-      expect(results(outputs)[0].recomputed_at).toBe(results(outputs)[0].last_refreshed_at)
+      expect(results(outputs)[0].recomputed_at).toBe(results(outputs)[0].sample_updated_at)
       expect(outputs.ready).toBe('true')
-      expect(results(outputs)[0].last_refreshed_at).toMatch(/Z$/)
+      expect(results(outputs)[0].sample_updated_at).toMatch(/Z$/)
       expect(JSON.parse(outputs['contacts-counts'])).toEqual({ [ids.vip]: 85, [ids.spring]: 1201 })
       expect(summary).toContain('80 → 85')
       const polls = simulator.requestsFor('get', ids.vip).length
       expect(polls).toBeGreaterThanOrEqual(3) // the baseline and at least two polls
       expect(polls).toBeLessThan(12)
+    })
+
+    it('with last_refreshed_at written on accept and a recompute of 3 s, ends only after the sample moved', async () => {
+      await start({ lastRefreshedWritten: 'on_accept', refreshDelayMs: 3000 })
+      const { exitCode, outputs } = await run({
+        'segment-ids': ids.vip,
+        wait: 'true',
+        'wait-interval-seconds': '0.3',
+        'fail-unless-ready': 'true'
+      })
+      expect(exitCode).toBe(0)
+      const [refresh] = simulator.requestsFor('refresh', ids.vip)
+      const polls = simulator.requestsFor('get', ids.vip).slice(1)
+      // last_refreshed_at moved at once; every poll before the sample moved said: still waiting.
+      expect(polls.filter((p) => p.at < refresh.at + 3000).length).toBeGreaterThan(2)
+      expect(polls.at(-1)!.at).toBeGreaterThanOrEqual(refresh.at + 3000)
+      const [result] = results(outputs)
+      expect(result).toMatchObject({ outcome: 'refreshed', ready: true })
+      expect(result.recomputed_at).toBe(result.sample_updated_at)
+      expect(
+        Date.parse(result.sample_updated_at as string) -
+          Date.parse(result.last_refreshed_at as string)
+      ).toBeGreaterThanOrEqual(2000)
+    })
+
+    it('with a wait timeout of 2 s against a recompute of 6 s: refreshed, not ready, and the step fails', async () => {
+      await start({ lastRefreshedWritten: 'on_accept', refreshDelayMs: 6000 })
+      const { exitCode, outputs } = await run({
+        'segment-ids': ids.vip,
+        wait: 'true',
+        'wait-interval-seconds': '0.3',
+        'wait-timeout-seconds': '2',
+        'fail-unless-ready': 'true'
+      })
+      expect(exitCode).toBe(1)
+      expect(outputs.ready).toBe('false')
+      expect(results(outputs)[0]).toMatchObject({
+        outcome: 'refreshed',
+        ready: false,
+        not_ready_reason: 'not_recomputed'
+      })
+    })
+
+    it('never ends on last_refreshed_at by default where the sample never moves; recomputed-by: last_refreshed_at ends it', async () => {
+      await start({
+        lastRefreshedWritten: 'on_recompute',
+        refreshMovesSample: false,
+        refreshDelayMs: 500
+      })
+      const strict = await run({
+        'segment-ids': ids.vip,
+        wait: 'true',
+        'wait-interval-seconds': '0.3',
+        'wait-timeout-seconds': '2'
+      })
+      expect(strict.exitCode).toBe(1)
+      expect(results(strict.outputs)[0]).toMatchObject({
+        ready: false,
+        not_ready_reason: 'not_recomputed'
+      })
+      const byRefresh = await run({
+        'segment-ids': ids.spring,
+        wait: 'true',
+        'wait-interval-seconds': '0.3',
+        'recomputed-by': 'last_refreshed_at'
+      })
+      expect(byRefresh.exitCode).toBe(0)
+      const [result] = results(byRefresh.outputs)
+      expect(result).toMatchObject({ outcome: 'refreshed', ready: true })
+      expect(result.recomputed_at).toBe(result.last_refreshed_at)
+      expect(byRefresh.stdout).toMatch(
+        /recomputed at \d\d:\d\d:\d\d UTC by SendGrid's last_refreshed_at/
+      )
     })
 
     it('stops polling a segment as soon as it is done', async () => {
@@ -452,7 +557,7 @@ describe.each(runtimes)('the built action on $name', ({ node }) => {
       expect(stdout).toMatch(/Still waiting for 1 segment\(s\)/)
       expect(results(outputs)[0]).toMatchObject({ ready: true })
       expect(stdout).toMatch(
-        /recomputed at \d\d:\d\d:\d\d UTC by SendGrid's last_refreshed_at, about [12] s after/
+        /recomputed at \d\d:\d\d:\d\d UTC by SendGrid's sample_updated_at, about [12] s after/
       )
     })
 

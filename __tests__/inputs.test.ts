@@ -67,7 +67,10 @@ describe('getSettings', () => {
       waitTimeoutMs: 600_000,
       waitIntervalMs: 15_000,
       failUnlessReady: false,
-      timeZoneWarning: null
+      timeZoneWarning: null,
+      recomputedBy: 'sample_updated_at',
+      minContacts: 0,
+      maxContactsChangePercent: null
     })
   })
 
@@ -90,9 +93,15 @@ describe('getSettings', () => {
       'fresh-within-minutes': '7.5',
       wait: 'TRUE',
       'wait-timeout-seconds': '120',
-      'wait-interval-seconds': '0.5'
+      'wait-interval-seconds': '0.5',
+      'recomputed-by': 'Last_Refreshed_At',
+      'min-contacts': '10',
+      'max-contacts-change-percent': '12.5'
     })
     expect(settings).toMatchObject({
+      recomputedBy: 'last_refreshed_at',
+      minContacts: 10,
+      maxContactsChangePercent: 12.5,
       segmentNames: ['Spring sale, EU', 'VIP'],
       timeZone: 'America/Chicago',
       onRateLimit: 'fail',
@@ -320,6 +329,25 @@ describe('getSettings', () => {
       `Input 'wait' has an invalid value "on": it must be true or false`
     ])
     expect(settingsFor({ 'fail-unless-ready': 'true', wait: 'true' }).failUnlessReady).toBe(true)
+  })
+
+  it('refuses a bad recomputed-by, min-contacts or max-contacts-change-percent, naming input and value', () => {
+    expect(
+      problemsFor({
+        'recomputed-by': 'updated_at',
+        'min-contacts': '1.5',
+        'max-contacts-change-percent': '-5'
+      })
+    ).toEqual([
+      `Input 'recomputed-by' has an invalid value "updated_at": it must be one of: sample_updated_at, last_refreshed_at`,
+      `Input 'min-contacts' has an invalid value "1.5": it must be a whole number (0, 1, 2, ...)`,
+      `Input 'max-contacts-change-percent' has an invalid value "-5": it must be a non-negative number`
+    ])
+    expect(problemsFor({ 'min-contacts': 'ten' })).toEqual([
+      `Input 'min-contacts' has an invalid value "ten": it must be a non-negative number`
+    ])
+    expect(settingsFor({ 'max-contacts-change-percent': '0' }).maxContactsChangePercent).toBe(0)
+    expect(settingsFor({ 'max-contacts-change-percent': ' ' }).maxContactsChangePercent).toBeNull()
   })
 
   it('reports every bad input at once', () => {

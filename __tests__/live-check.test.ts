@@ -58,14 +58,15 @@ describe('npm run live-check against the simulator', () => {
     expect(simulator.requests).toEqual([])
   })
 
-  it('finds last_refreshed_at written on recompute, spends one refresh, and deletes what it made', async () => {
+  it('finds last_refreshed_at written on accept and the sample moved, spends one refresh, and deletes what it made', async () => {
     await start()
     const run = await check()
     expect(run.exitCode).toBe(0)
     expect(refreshes()).toHaveLength(1)
     expect(run.report).toMatchObject({
       refresh_spent: true,
-      last_refreshed_at_written: 'on_recompute',
+      recomputed_by: 'sample_updated_at',
+      last_refreshed_at_written: 'on_accept',
       sample_updated_at_moves_on_refresh: true,
       updated_at_moves_on_refresh: false,
       contact_counted_by_refresh: true,
@@ -83,26 +84,43 @@ describe('npm run live-check against the simulator', () => {
     expect(leftBehind()).toEqual({ segments: [], contacts: [] })
   }, 60_000)
 
-  it('exits non-zero, naming the finding, when last_refreshed_at is written on accept', async () => {
-    await start({ lastRefreshedWritten: 'on_accept' })
-    const run = await check()
-    expect(run.report.last_refreshed_at_written).toBe('on_accept')
-    expect(run.exitCode).toBe(1)
-    expect(run.stderr).toContain(
-      'SendGrid writes last_refreshed_at when it accepts a refresh, not when the recompute finishes'
-    )
-    expect(leftBehind()).toEqual({ segments: [], contacts: [] })
-  }, 60_000)
-
-  it('finds that a refresh leaves sample_updated_at alone, where it does', async () => {
-    await start({ refreshMovesSample: false })
+  it('exits 0 when last_refreshed_at is written on recompute and the sample moves too', async () => {
+    await start({ lastRefreshedWritten: 'on_recompute' })
     const run = await check()
     expect(run.exitCode).toBe(0)
     expect(run.report).toMatchObject({
+      recomputed_by: 'sample_updated_at',
+      last_refreshed_at_written: 'on_recompute'
+    })
+    expect(leftBehind()).toEqual({ segments: [], contacts: [] })
+  }, 60_000)
+
+  it('says to set recomputed-by: last_refreshed_at where only that field shows the recompute', async () => {
+    await start({ refreshMovesSample: false, lastRefreshedWritten: 'on_recompute' })
+    const run = await check()
+    expect(run.exitCode).toBe(1)
+    expect(run.report).toMatchObject({
+      recomputed_by: 'last_refreshed_at',
       last_refreshed_at_written: 'on_recompute',
       sample_updated_at_moves_on_refresh: false,
       contact_counted_by_refresh: true
     })
+    expect(run.stderr).toContain('set recomputed-by: last_refreshed_at for wait to be right here')
+  }, 60_000)
+
+  it('says no value of recomputed-by makes wait right where no field showed the recompute', async () => {
+    await start({ refreshMovesSample: false })
+    const run = await check()
+    expect(run.exitCode).toBe(1)
+    expect(run.report).toMatchObject({
+      recomputed_by: null,
+      last_refreshed_at_written: 'on_accept',
+      sample_updated_at_moves_on_refresh: false
+    })
+    expect(run.stderr).toContain(
+      'no value of recomputed-by makes wait right here: do not gate a send on wait on this account'
+    )
+    expect(leftBehind()).toEqual({ segments: [], contacts: [] })
   }, 60_000)
 
   it('tells whether the new contact counted, as the lag and --settle-seconds imply', async () => {
@@ -124,7 +142,7 @@ describe('npm run live-check against the simulator', () => {
     const run = await check()
     expect(run.report.clock_offset_seconds).toBeGreaterThanOrEqual(-6)
     expect(run.report.clock_offset_seconds).toBeLessThanOrEqual(-4)
-    expect(run.report.last_refreshed_at_written).toBe('on_recompute')
+    expect(run.report.recomputed_by).toBe('sample_updated_at')
   }, 60_000)
 
   it('cleans up after a 429 on the refresh, and exits non-zero', async () => {
@@ -222,6 +240,7 @@ describe('the live check’s findings', () => {
       jobFinishedAt: acceptedAt - 3000
     })
     expect(result).toEqual({
+      recomputed_by: 'sample_updated_at',
       last_refreshed_at_written: 'on_recompute',
       sample_updated_at_moves_on_refresh: true,
       updated_at_moves_on_refresh: false,
@@ -257,6 +276,7 @@ describe('the live check’s findings', () => {
     expect(
       findings({ before, timeline: [read(2), read(4)], acceptedAt, jobFinishedAt: null })
     ).toEqual({
+      recomputed_by: null,
       last_refreshed_at_written: 'unknown',
       sample_updated_at_moves_on_refresh: null,
       updated_at_moves_on_refresh: null,
@@ -266,15 +286,44 @@ describe('the live check’s findings', () => {
     })
   })
 
-  it('sees the recompute when both fields moved, or 30 s after the first did', () => {
+  it('sees the recompute only when the sample or the count moved, never last_refreshed_at alone', () => {
     const lr = { last_refreshed_at: '2026-12-01T12:00:01Z' }
     expect(recomputeShown([read(2, lr)], before)).toBe(false)
-    expect(recomputeShown([read(2, lr), read(31, lr)], before)).toBe(false)
-    expect(recomputeShown([read(2, lr), read(32, lr)], before)).toBe(true)
+    expect(recomputeShown([read(2, lr), read(600, lr)], before)).toBe(false)
     expect(
       recomputeShown([read(2, { ...lr, sample_updated_at: '2026-12-01T12:00:01Z' })], before)
     ).toBe(true)
+    expect(recomputeShown([read(2, lr), read(4, { ...lr, contacts_count: 1 })], before)).toBe(true)
     expect(recomputeShown([read(2)], before)).toBe(false)
+  })
+
+  it('names the recomputed-by that makes wait right, or none', () => {
+    const at = (timeline: Reading[]) =>
+      findings({ before, timeline, acceptedAt, jobFinishedAt: null }).recomputed_by
+    // The sample moved after the accept: the default, whenever last_refreshed_at was written.
+    expect(
+      at([
+        read(2, { last_refreshed_at: '2026-12-01T12:00:00Z' }),
+        read(4, {
+          last_refreshed_at: '2026-12-01T12:00:00Z',
+          sample_updated_at: '2026-12-01T12:00:03Z'
+        })
+      ])
+    ).toBe('sample_updated_at')
+    expect(at([read(4, { sample_updated_at: '2026-12-01T12:00:03Z' })])).toBe('sample_updated_at')
+    // The sample moved, but to a moment before the accept: SendGrid's own schedule, not the refresh.
+    expect(at([read(4, { sample_updated_at: '2026-12-01T11:59:59Z' })])).toBeNull()
+    // Only last_refreshed_at moved, with the count: written on recompute.
+    expect(at([read(4, { last_refreshed_at: '2026-12-01T12:00:03Z', contacts_count: 1 })])).toBe(
+      'last_refreshed_at'
+    )
+    // last_refreshed_at at the accept, then only the count: nothing shows the recompute.
+    expect(
+      at([
+        read(2, { last_refreshed_at: '2026-12-01T12:00:00Z' }),
+        read(4, { last_refreshed_at: '2026-12-01T12:00:00Z', contacts_count: 1 })
+      ])
+    ).toBeNull()
   })
 
   it("takes the median offset of SendGrid's Date headers against the middle of each request", () => {

@@ -569,37 +569,163 @@ describe('run', () => {
     expect(stdout).toMatch(/Could not read Segment .* \(timeout\); still waiting/)
   })
 
-  it('gates a send: ready after a refresh seen recomputed; a re-run fails without a refresh', async () => {
+  it('gates a send: ready after a refresh seen recomputed; a re-run is fresh without a refresh', async () => {
     const gate = {
       'segment-ids': `${ids.a} ${ids.b}`,
       wait: 'true',
       'wait-interval-seconds': '0.05',
-      'fail-unless-ready': 'true'
+      'fail-unless-ready': 'true',
+      'min-contacts': '1'
     }
     const first = await runWith(gate)
     expect(first.exitCode).toBe(0)
     expect(first.outputs.ready).toBe('true')
-    expect(first.results.map((r) => [r.outcome, r.ready])).toEqual([
-      ['refreshed', true],
-      ['refreshed', true]
+    expect(first.results.map((r) => [r.outcome, r.ready, r.not_ready_reason])).toEqual([
+      ['refreshed', true, null],
+      ['refreshed', true, null]
     ])
-    expect(first.results[0].recomputed_at).toBe(first.results[0].last_refreshed_at)
+    expect(first.results[0].recomputed_at).toBe(first.results[0].sample_updated_at)
     expect(first.summary).toContain('<p><strong>All 2 audiences are ready to send to.</strong></p>')
 
     const again = await runWith(gate)
-    expect(again.exitCode).toBe(1)
+    expect(again.exitCode).toBe(0)
     expect(simulator.requests.filter((r) => r.method === 'POST')).toHaveLength(2)
-    expect(again.outputs.ready).toBe('false')
+    expect(again.outputs.ready).toBe('true')
     expect(again.results.map((r) => [r.outcome, r.ready])).toEqual([
-      ['rate_limited', false],
-      ['rate_limited', false]
+      ['fresh', true],
+      ['fresh', true]
     ])
-    expect(again.annotations.at(-1)).toMatchObject({
-      level: 'error',
-      message: expect.stringMatching(
-        /^2 of 2 segment\(s\) not ready to send to \(fail-unless-ready\): Alpha \(rate limited: last refreshed at \d\d:\d\d UTC, just now, and SendGrid allows one an hour; .*\); Beta \(rate limited: /
-      )
+    expect(again.results[0].message).toMatch(
+      /^Segment "Alpha" \(.+\) is fresh: recomputed at \d\d:\d\d UTC, just now, after a refresh accepted at \d\d:\d\d UTC, just now \(SendGrid's sample_updated_at; SendGrid allows one refresh an hour, and this one has been recomputed\)\./
+    )
+  })
+
+  it('waits for a refresh still recomputing from a cut-short run, and spends nothing', async () => {
+    // A run that SendGrid accepted a refresh for, then was cancelled before the recompute.
+    const accepted = Date.now() - 3 * 60_000
+    Object.assign(simulator.segments.get(ids.a)!, {
+      refreshTimes: [accepted],
+      lastRefreshedAt: accepted,
+      pendingUntil: Date.now() + 300,
+      contactsCountAfterRefresh: 5
     })
+    const rerun = await runWith({
+      'segment-ids': ids.a,
+      wait: 'true',
+      'wait-interval-seconds': '0.1',
+      'fail-unless-ready': 'true'
+    })
+    expect(rerun.exitCode).toBe(0)
+    expect(simulator.requests.filter((r) => r.method === 'POST')).toHaveLength(0)
+    expect(rerun.outputs.ready).toBe('true')
+    expect(rerun.results[0]).toMatchObject({ outcome: 'fresh', ready: true, contacts_count: 5 })
+    expect(JSON.parse(rerun.outputs.fresh)).toEqual([ids.a])
+
+    // Without wait it is rate-limited, and the message says wait would wait for it.
+    Object.assign(simulator.segments.get(ids.a)!, {
+      lastRefreshedAt: Date.now() - 60_000,
+      sampleUpdatedAt: Date.now() - 2 * 60 * 60_000,
+      pendingUntil: Date.now() + 60_000
+    })
+    const noWait = await runWith({ 'segment-ids': ids.a })
+    expect(noWait.results[0]).toMatchObject({
+      outcome: 'rate_limited',
+      ready: false,
+      not_ready_reason: 'rate_limited'
+    })
+    expect(noWait.results[0].message).toContain('With wait: true the run waits for it.')
+    expect(simulator.requests.filter((r) => r.method === 'POST')).toHaveLength(0)
+  })
+
+  it('holds an audience recomputed to 0 contacts, or tripled, to the guards', async () => {
+    Object.assign(simulator.segments.get(ids.a)!, {
+      contactsCount: 1200,
+      contactsCountAfterRefresh: 0
+    })
+    Object.assign(simulator.segments.get(ids.b)!, {
+      contactsCount: 1000,
+      contactsCountAfterRefresh: 3000
+    })
+    const guarded = await runWith({
+      'segment-ids': `${ids.a} ${ids.b}`,
+      wait: 'true',
+      'wait-interval-seconds': '0.05',
+      'min-contacts': '1',
+      'max-contacts-change-percent': '50'
+    })
+    // Without fail-unless-ready the guards warn, and never fail the step.
+    expect(guarded.exitCode).toBe(0)
+    expect(guarded.outputs.ready).toBe('false')
+    expect(guarded.results.map((r) => [r.outcome, r.ready, r.not_ready_reason])).toEqual([
+      ['refreshed', false, 'too_few_contacts'],
+      ['refreshed', false, 'contacts_changed']
+    ])
+    expect(guarded.annotations.map((a) => [a.level, a.properties])).toEqual([
+      ['warning', 'title=Segment Alpha%3A too few contacts'],
+      ['warning', 'title=Segment Beta%3A contacts changed']
+    ])
+    expect(guarded.summary).toContain(
+      'Alpha has 0 contacts after its recompute, fewer than min-contacts (1): not ready.'
+    )
+    expect(guarded.summary).toContain(
+      'Beta went from 1,000 to 3,000 contacts (+200%) in its recompute, more than max-contacts-change-percent (50): not ready.'
+    )
+    expect(guarded.summary).toContain('⚠️ refreshed')
+
+    // Under fail-unless-ready each guard is an error, and the step fails naming why.
+    for (const id of [ids.a, ids.b]) {
+      Object.assign(simulator.segments.get(id)!, {
+        refreshTimes: [],
+        lastRefreshedAt: null,
+        sampleUpdatedAt: Date.now() - 6 * 60 * 60_000
+      })
+    }
+    Object.assign(simulator.segments.get(ids.a)!, { contactsCount: 1200 })
+    Object.assign(simulator.segments.get(ids.b)!, { contactsCount: 1000 })
+    const gated = await runWith({
+      'segment-ids': `${ids.a} ${ids.b}`,
+      wait: 'true',
+      'wait-interval-seconds': '0.05',
+      'fail-unless-ready': 'true',
+      'min-contacts': '1',
+      'max-contacts-change-percent': '50'
+    })
+    expect(gated.exitCode).toBe(1)
+    expect(gated.annotations.map((a) => a.level)).toEqual(['error', 'error', 'error'])
+    expect(gated.annotations.at(-1)?.message).toBe(
+      '2 of 2 segment(s) not ready to send to (fail-unless-ready): Alpha (too few contacts: 0 contacts after its recompute, fewer than min-contacts (1)); Beta (contacts changed: +200% contacts in its recompute (1,000 → 3,000), more than max-contacts-change-percent (50)).'
+    )
+  })
+
+  it('warns of a Single Send more than a day away whose segments it refreshes, and refreshes them', async () => {
+    const sendAt = Date.now() + 6.5 * 24 * 60 * 60_000
+    simulator.addSingleSend({
+      id: '9988e03b-50aa-454a-97d1-e1530345a5e0',
+      name: 'Winter sale',
+      status: 'scheduled',
+      sendAt,
+      segmentIds: [ids.a]
+    })
+    simulator.addSingleSend({
+      id: '9988e03b-50aa-454a-97d1-e1530345a5e1',
+      name: 'Tomorrow',
+      status: 'scheduled',
+      sendAt: Date.now() + 23 * 60 * 60_000,
+      segmentIds: [ids.b]
+    })
+    const far = await runWith({ 'single-send-names': 'Winter sale\nTomorrow' })
+    expect(far.exitCode).toBe(0)
+    expect(far.results.map((r) => r.outcome)).toEqual(['refreshed', 'refreshed'])
+    const warnings = far.annotations.filter((a) => a.level === 'warning')
+    expect(warnings).toEqual([
+      {
+        level: 'warning',
+        properties: 'title=Single Send more than a day away',
+        message: expect.stringMatching(
+          /^Single Send "Winter sale" goes out on \d{4}-\d\d-\d\d at \d\d:\d\d UTC, in 6 days, more than 24 hours from now\. SendGrid recomputes its segments on its own at least once a day before then/
+        )
+      }
+    ])
   })
 
   it('warns, even in a dry run, about a zone without a city', async () => {

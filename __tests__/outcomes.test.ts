@@ -4,7 +4,6 @@ import {
   classifyRefresh,
   isReady,
   newResult,
-  recomputedAt,
   rateLimitResetTime,
   refreshLimitsSentence,
   segmentLabel,
@@ -399,19 +398,6 @@ describe('readiness', () => {
     for (const outcome of ['rate_limited', 'failed', 'cancelled'] as const) {
       expect(isReady(result(outcome, true))).toBe(false)
     }
-  })
-
-  it('takes the later of last_refreshed_at and sample_updated_at as the last recompute', () => {
-    const at = (lastRefreshedAt: string | null, sampleUpdatedAt: string | null) =>
-      recomputedAt({ lastRefreshedAt, sampleUpdatedAt })
-    expect(at('2026-11-26T08:00:00Z', '2026-11-26T09:00:00Z')).toBe('2026-11-26T09:00:00Z')
-    expect(at('2026-11-26T10:00:00Z', '2026-11-26T09:00:00Z')).toBe('2026-11-26T10:00:00Z')
-    expect(at(null, '2026-11-26T09:00:00Z')).toBe('2026-11-26T09:00:00Z')
-    expect(at('2026-11-26T10:00:00Z', 'soon')).toBe('2026-11-26T10:00:00Z')
-    expect(at('soon', '2026-11-26T09:00:00Z')).toBe('2026-11-26T09:00:00Z')
-    // The same moment written twice: the first, last_refreshed_at, is kept.
-    expect(at('2026-11-26T10:00:00Z', '2026-11-26T10:00:00.000Z')).toBe('2026-11-26T10:00:00Z')
-    expect(at(null, null)).toBeNull()
   })
 
   it('says a 401 is the key and a 403 the plan or access, and nothing else is', () => {

@@ -1,11 +1,16 @@
 import { describe, expect, it, jest } from '@jest/globals'
 import type { Settings } from '../src/inputs.js'
 import { newResult, refreshLimitsSentence } from '../src/outcomes.js'
-import { freshnessVerdict, invalidQueryVerdict, preflight, quotaVerdict } from '../src/preflight.js'
+import {
+  freshnessVerdict,
+  inProgressVerdict,
+  invalidQueryVerdict,
+  preflight,
+  quotaVerdict
+} from '../src/preflight.js'
 import { tooLargeWords, type SegmentSnapshot } from '../src/sendgrid-answers.js'
 import type { ApiResult, SendGridClient } from '../src/sendgrid-client.js'
 import type { Target } from '../src/targets.js'
-import { recomputeShownBy } from '../src/wait.js'
 import { captureStdout } from './support/capture-stdout.js'
 
 const segmentId = '1588e03b-50aa-454a-97d1-e1530345a5ec'
@@ -80,7 +85,7 @@ describe('quotaVerdict', () => {
     )
     expect(result).toMatchObject({ outcome: 'rate_limited', nextRefreshAt: '2026-11-26T15:20:00Z' })
     expect(result?.message).toContain(
-      'last refreshed at 15:20 Europe/Berlin, 40 minutes ago, and SendGrid allows one an hour'
+      'a refresh accepted at 15:20 Europe/Berlin, 40 minutes ago, and SendGrid allows one an hour'
     )
     expect(result?.message).toContain('again at 16:20 Europe/Berlin, in 20 minutes')
   })
@@ -124,9 +129,13 @@ describe('invalidQueryVerdict', () => {
 })
 
 describe('freshnessVerdict', () => {
-  const within = (minutes: number) => ({
+  const within = (
+    minutes: number,
+    recomputedBy: 'sample_updated_at' | 'last_refreshed_at' = 'sample_updated_at'
+  ) => ({
     timeZone: 'Europe/Berlin',
-    freshWithinMs: minutes * 60_000
+    freshWithinMs: minutes * 60_000,
+    recomputedBy
   })
   // now is 16:00 in Berlin.
 
@@ -138,7 +147,7 @@ describe('freshnessVerdict', () => {
       freshnessVerdict(target, recomputed, within(15), now, landed('2026-11-26T14:48:01Z'))
     ).toBeNull()
     expect(String(logged.mock.calls[0][0])).toBe(
-      'Segment "VIP" (1588e03b-50aa-454a-97d1-e1530345a5ec) was recomputed by SendGrid\'s schedule at 15:48 Europe/Berlin, 12 minutes ago, before the contacts landed at 15:48 Europe/Berlin, 11 minutes ago: it is refreshed.\n'
+      'Segment "VIP" (1588e03b-50aa-454a-97d1-e1530345a5ec) was recomputed at 15:48 Europe/Berlin, 12 minutes ago, before the contacts landed at 15:48 Europe/Berlin, 11 minutes ago: it is refreshed.\n'
     )
     logged.mockRestore()
     const fresh = freshnessVerdict(
@@ -149,10 +158,10 @@ describe('freshnessVerdict', () => {
       landed('2026-11-26T14:48:00Z')
     )
     expect(fresh?.reason).toBe(
-      "recomputed by SendGrid's schedule at 15:48 Europe/Berlin, 12 minutes ago, after the contacts landed"
+      'recomputed at 15:48 Europe/Berlin, 12 minutes ago, after the contacts landed'
     )
     expect(fresh?.message).toContain(
-      '12 minutes ago, after the contacts landed (fresh-within-minutes: 15).'
+      "12 minutes ago, after the contacts landed (SendGrid's sample_updated_at; fresh-within-minutes: 15)."
     )
   })
 
@@ -160,7 +169,7 @@ describe('freshnessVerdict', () => {
     const logged = jest.spyOn(process.stdout, 'write').mockImplementation(() => true)
     const edited = snapshot({
       sampleUpdatedAt: '2026-11-26T14:40:00Z',
-      lastRefreshedAt: '2026-11-26T14:20:00Z',
+      lastRefreshedAt: '2026-11-26T12:20:00Z',
       updatedAt: '2026-11-26T14:40:01Z'
     })
     expect(freshnessVerdict(target, edited, within(60), now)).toBeNull()
@@ -170,12 +179,12 @@ describe('freshnessVerdict', () => {
     logged.mockRestore()
     const editedBefore = { ...edited, updatedAt: '2026-11-26T14:40:00Z' }
     expect(freshnessVerdict(target, editedBefore, within(60), now)?.outcome).toBe('fresh')
-    // Edited after the scheduled recompute but before a later manual refresh: fresh.
-    const refreshedSince = { ...edited, lastRefreshedAt: '2026-11-26T14:50:00Z' }
-    expect(freshnessVerdict(target, refreshedSince, within(60), now)?.outcome).toBe('fresh')
+    // Recomputed after a refresh within the hour, but edited since: not fresh either.
+    const refreshedBefore = { ...edited, lastRefreshedAt: '2026-11-26T14:30:00Z' }
+    expect(freshnessVerdict(target, refreshedBefore, within(0), now)).toBeNull()
   })
 
-  it("is fresh when SendGrid's schedule recomputed the segment within the window", () => {
+  it("is fresh when SendGrid's recompute came within the window", () => {
     const result = freshnessVerdict(
       target,
       snapshot({ sampleUpdatedAt: '2026-11-26T14:48:00Z' }),
@@ -188,39 +197,91 @@ describe('freshnessVerdict', () => {
       httpStatus: null,
       sampleUpdatedAt: '2026-11-26T14:48:00Z',
       contactsCount: 50,
-      reason: "recomputed by SendGrid's schedule at 15:48 Europe/Berlin, 12 minutes ago"
+      reason: 'recomputed at 15:48 Europe/Berlin, 12 minutes ago'
     })
     expect(result?.message).toBe(
-      'Segment "VIP" (1588e03b-50aa-454a-97d1-e1530345a5ec) is fresh: recomputed by SendGrid\'s schedule at 15:48 Europe/Berlin, 12 minutes ago (fresh-within-minutes: 15). No refresh was sent, so no budget was spent.'
+      'Segment "VIP" (1588e03b-50aa-454a-97d1-e1530345a5ec) is fresh: recomputed at 15:48 Europe/Berlin, 12 minutes ago (SendGrid\'s sample_updated_at; fresh-within-minutes: 15). No refresh was sent, so no budget was spent.'
     )
   })
 
-  it('is fresh by a manual refresh when that is the later of the two', () => {
+  it('never takes a refresh accepted recently for a recompute, by default', () => {
+    // last_refreshed_at 3 minutes ago, the sample 3 h ago: SendGrid is still recomputing.
+    const accepted = snapshot({
+      sampleUpdatedAt: '2026-11-26T12:00:00Z',
+      lastRefreshedAt: '2026-11-26T14:57:00Z'
+    })
+    expect(freshnessVerdict(target, accepted, within(60), now)).toBeNull()
+    // An older refresh and an old sample: neither is a recompute within the window.
+    const old = snapshot({
+      sampleUpdatedAt: '2026-11-26T09:00:00Z',
+      lastRefreshedAt: '2026-11-26T14:45:00Z'
+    })
+    expect(freshnessVerdict(target, old, within(20), now)).toBeNull()
+  })
+
+  it('takes the later of the two fields under recomputed-by: last_refreshed_at', () => {
     const result = freshnessVerdict(
       target,
       snapshot({
         sampleUpdatedAt: '2026-11-26T09:00:00Z',
-        lastRefreshedAt: '2026-11-26T14:45:00Z'
+        lastRefreshedAt: '2026-11-26T13:45:00Z'
       }),
-      within(20),
+      within(120, 'last_refreshed_at'),
       now
     )
-    expect(result?.reason).toBe(
-      'recomputed by a manual refresh at 15:45 Europe/Berlin, 15 minutes ago'
-    )
+    expect(result?.reason).toBe('recomputed at 14:45 Europe/Berlin, 1 h 15 min ago')
+    expect(result?.message).toContain("(SendGrid's last_refreshed_at; fresh-within-minutes: 120)")
+    expect(
+      freshnessVerdict(
+        target,
+        snapshot({
+          sampleUpdatedAt: '2026-11-26T14:50:00Z',
+          lastRefreshedAt: '2026-11-26T12:00:00Z'
+        }),
+        within(20, 'last_refreshed_at'),
+        now
+      )?.reason
+    ).toBe('recomputed at 15:50 Europe/Berlin, 10 minutes ago')
   })
 
-  it('takes the later timestamp, whichever field it is in', () => {
-    const result = freshnessVerdict(
-      target,
-      snapshot({
-        sampleUpdatedAt: '2026-11-26T14:50:00Z',
-        lastRefreshedAt: '2026-11-26T12:00:00Z'
-      }),
-      within(20),
-      now
+  it('is fresh when recomputed after a refresh within the hour, whatever fresh-within-minutes says', () => {
+    const rerun = snapshot({
+      sampleUpdatedAt: '2026-11-26T14:56:03Z',
+      lastRefreshedAt: '2026-11-26T14:56:00Z'
+    })
+    for (const minutes of [0, 1]) {
+      const result = freshnessVerdict(target, rerun, within(minutes), now)
+      expect(result).toMatchObject({
+        outcome: 'fresh',
+        reason:
+          'recomputed at 15:56 Europe/Berlin, 3 minutes ago, after a refresh accepted at 15:56 Europe/Berlin, 4 minutes ago'
+      })
+      expect(result?.message).toContain(
+        "(SendGrid's sample_updated_at; SendGrid allows one refresh an hour, and this one has been recomputed)"
+      )
+    }
+    // Within the window too: the window is named.
+    expect(freshnessVerdict(target, rerun, within(5), now)?.message).toContain(
+      'fresh-within-minutes: 5'
     )
-    expect(result?.reason).toMatch(/^recomputed by SendGrid's schedule at 15:50/)
+    // Under recomputed-by: last_refreshed_at, that field is the recompute.
+    expect(
+      freshnessVerdict(
+        target,
+        snapshot({
+          sampleUpdatedAt: '2026-11-26T09:00:00Z',
+          lastRefreshedAt: '2026-11-26T14:56:00Z'
+        }),
+        within(0, 'last_refreshed_at'),
+        now
+      )?.outcome
+    ).toBe('fresh')
+    // An hour old: SendGrid would take another refresh, so only the window can make it fresh.
+    const hourOld = snapshot({
+      sampleUpdatedAt: '2026-11-26T14:00:03Z',
+      lastRefreshedAt: '2026-11-26T14:00:00Z'
+    })
+    expect(freshnessVerdict(target, hourOld, within(0), now)).toBeNull()
   })
 
   it('counts the boundary itself as fresh, and a second past it as not', () => {
@@ -253,60 +314,72 @@ describe('freshnessVerdict', () => {
   })
 })
 
-describe('recomputeShownBy', () => {
-  const sentAt = Date.parse('2026-11-26T15:00:00.700Z')
-  const read = (fields: Partial<SegmentSnapshot>) => snapshot(fields)
-
-  it('compares SendGrid with SendGrid: a field later than before the refresh shows it', () => {
-    const before = read({ lastRefreshedAt: '2026-11-26T10:00:00Z' })
-    // Behind the runner's clock (sentAt is 15:00:00.7): still later than SendGrid's own before.
-    expect(
-      recomputeShownBy(read({ lastRefreshedAt: '2026-11-26T14:59:55Z' }), { sentAt, before })
-    ).toBe('last_refreshed_at')
-    expect(
-      recomputeShownBy(read({ lastRefreshedAt: '2026-11-26T10:00:00Z' }), { sentAt, before })
-    ).toBeNull()
+describe('inProgressVerdict', () => {
+  const inProgress = snapshot({
+    sampleUpdatedAt: '2026-11-26T12:00:00Z',
+    lastRefreshedAt: '2026-11-26T14:57:00Z',
+    refreshesUsed: 1
   })
+  const base = {
+    timeZone: 'Europe/Berlin',
+    onRateLimit: 'warn' as const,
+    recomputedBy: 'sample_updated_at' as const,
+    wait: false
+  }
 
-  it('counts a field set where none was, and looks at sample_updated_at too', () => {
-    const before = read({ lastRefreshedAt: null, sampleUpdatedAt: '2026-11-26T09:00:00Z' })
-    expect(
-      recomputeShownBy(read({ lastRefreshedAt: '2026-11-26T09:00:00Z' }), { sentAt, before })
-    ).toBe('last_refreshed_at')
-    expect(
-      recomputeShownBy(read({ sampleUpdatedAt: '2026-11-26T09:00:01Z' }), { sentAt, before })
-    ).toBe('sample_updated_at')
-    expect(
-      recomputeShownBy(read({ sampleUpdatedAt: '2026-11-26T09:00:00Z' }), { sentAt, before })
-    ).toBeNull()
-    expect(
-      recomputeShownBy(read({ sampleUpdatedAt: null }), {
-        sentAt,
-        before: read({ sampleUpdatedAt: null })
-      })
-    ).toBeNull()
-  })
-
-  it('a clock ahead of the runner does not end the wait before the recompute', () => {
-    // SendGrid 5 s ahead: its unchanged values are later than sentAt, but not than before.
-    const before = read({
-      lastRefreshedAt: '2026-11-26T15:00:04Z',
-      sampleUpdatedAt: '2026-11-26T15:00:04Z'
+  it('is rate-limited and not ready without wait, and says that wait would wait for it', () => {
+    const verdict = inProgressVerdict(target, inProgress, base, now)
+    expect(verdict?.waitFrom).toBeNull()
+    expect(verdict?.result).toMatchObject({
+      outcome: 'rate_limited',
+      annotation: 'warning',
+      nextRefreshAt: '2026-11-26T15:57:00Z',
+      reason: 'a refresh accepted at 15:57 Europe/Berlin, 3 minutes ago is still being recomputed'
     })
-    expect(recomputeShownBy(before, { sentAt, before })).toBeNull()
+    expect(verdict?.result.message).toBe(
+      `Segment "VIP" (${segmentId}) was not refreshed: a refresh accepted at 15:57 Europe/Berlin, 3 minutes ago is still being recomputed (SendGrid's last_refreshed_at is later than its sample_updated_at), and SendGrid allows one refresh an hour. With wait: true the run waits for it. Do not send to it yet; it can be refreshed again at 16:57 Europe/Berlin, in 57 minutes.`
+    )
+    expect(
+      inProgressVerdict(target, inProgress, { ...base, onRateLimit: 'fail' }, now)?.result
+        .annotation
+    ).toBe('error')
   })
 
-  it('without a read before the refresh, needs a field at or after the second it was sent', () => {
+  it('is waited for under wait, from its accept moment, with no annotation yet', () => {
+    const verdict = inProgressVerdict(target, inProgress, { ...base, wait: true }, now)
+    expect(verdict?.waitFrom).toBe(Date.parse('2026-11-26T14:57:00Z'))
+    expect(verdict?.result.annotation).toBeNull()
+    expect(verdict?.result.message).toContain(
+      'The run waits for that recompute; no refresh is sent, so no budget is spent.'
+    )
+  })
+
+  it('is not waited for when it was accepted before the contacts landed, and says why', () => {
+    const landed = Date.parse('2026-11-26T14:58:00Z')
+    const verdict = inProgressVerdict(target, inProgress, { ...base, wait: true }, now, landed)
+    expect(verdict?.waitFrom).toBeNull()
+    expect(verdict?.result.reason).toBe(
+      'a refresh accepted at 15:57 Europe/Berlin, 3 minutes ago, before the contacts landed, is still being recomputed'
+    )
+    expect(verdict?.result.message).toContain(
+      'That refresh was accepted before the contacts landed at 15:58 Europe/Berlin, 2 minutes ago, so it cannot be trusted to include them; it is not waited for.'
+    )
+    // Accepted after they landed: waited for.
     expect(
-      recomputeShownBy(read({ lastRefreshedAt: '2026-11-26T15:00:00Z' }), { sentAt, before: null })
-    ).toBe('last_refreshed_at')
+      inProgressVerdict(target, inProgress, { ...base, wait: true }, now, landed - 120_000)
+        ?.waitFrom
+    ).toBe(Date.parse('2026-11-26T14:57:00Z'))
+  })
+
+  it('gives the later limit as the next refresh, and is no state under recomputed-by: last_refreshed_at', () => {
+    const allUsed = { ...inProgress, refreshesUsed: 2 }
+    expect(inProgressVerdict(target, allUsed, base, now)?.result.nextRefreshAt).toBe(
+      '2026-11-26T23:00:00Z'
+    )
     expect(
-      recomputeShownBy(read({ lastRefreshedAt: '2026-11-26T14:59:59Z' }), { sentAt, before: null })
+      inProgressVerdict(target, inProgress, { ...base, recomputedBy: 'last_refreshed_at' }, now)
     ).toBeNull()
-    expect(
-      recomputeShownBy(read({ sampleUpdatedAt: '2026-11-26T15:00:01Z' }), { sentAt, before: null })
-    ).toBe('sample_updated_at')
-    expect(recomputeShownBy(read({ sampleUpdatedAt: null }), { sentAt, before: null })).toBeNull()
+    expect(inProgressVerdict(target, snapshot({}), base, now)).toBeNull()
   })
 })
 
@@ -337,26 +410,11 @@ describe('the words of a settled segment', () => {
       Date.parse('2026-11-26T22:55:00Z')
     )
     expect(result?.reason).toBe(
-      'last refreshed at 23:50 Europe/Berlin, 5 minutes ago, and SendGrid allows one an hour; can be refreshed again tomorrow at 00:50 Europe/Berlin, in 55 minutes'
+      'a refresh accepted at 23:50 Europe/Berlin, 5 minutes ago, and SendGrid allows one an hour; can be refreshed again tomorrow at 00:50 Europe/Berlin, in 55 minutes'
     )
     expect(result?.message).toBe(
-      `Segment "VIP" (${segmentId}) was not refreshed: its refresh limit is used up (2 of 2 refreshes used today; last refreshed at 23:50 Europe/Berlin, 5 minutes ago, and SendGrid allows one an hour). ${refreshLimitsSentence}. It can be refreshed again tomorrow at 00:50 Europe/Berlin, in 55 minutes. No refresh request was sent, so no budget was spent. If this is a re-run, set fresh-within-minutes (for example 60): a segment recomputed that recently then counts as fresh, with no refresh and no warning.`
+      `Segment "VIP" (${segmentId}) was not refreshed: its refresh limit is used up (2 of 2 refreshes used today; a refresh accepted at 23:50 Europe/Berlin, 5 minutes ago, and SendGrid allows one an hour). ${refreshLimitsSentence}. It can be refreshed again tomorrow at 00:50 Europe/Berlin, in 55 minutes. No refresh request was sent, so no budget was spent.`
     )
-  })
-
-  it('points a re-run at fresh-within-minutes only when refreshed within the hour and it is off', () => {
-    const hint = 'If this is a re-run, set fresh-within-minutes'
-    const withinHour = snapshot({ lastRefreshedAt: '2026-11-26T14:40:00Z' })
-    expect(
-      quotaVerdict(target, withinHour, { ...settings, freshWithinMs: 0 }, now)?.message
-    ).toContain(hint)
-    expect(
-      quotaVerdict(target, withinHour, { ...settings, freshWithinMs: 10 * 60_000 }, now)?.message
-    ).not.toContain(hint)
-    const dailyOnly = snapshot({ refreshesUsed: 2, lastRefreshedAt: '2026-11-26T10:00:00Z' })
-    expect(
-      quotaVerdict(target, dailyOnly, { ...settings, freshWithinMs: 0 }, now)?.message
-    ).not.toContain(hint)
   })
 
   it('lets the midnight decide when it is later than the hour', () => {
@@ -447,7 +505,11 @@ describe('preflight', () => {
     wait: false,
     freshWithinMs: 0,
     timeZone: 'Europe/Berlin',
-    onRateLimit: 'warn' as const
+    onRateLimit: 'warn' as const,
+    recomputedBy: 'sample_updated_at' as const,
+    minContacts: 0,
+    maxContactsChangePercent: null,
+    failUnlessReady: false
   }
   const run = (settings: Partial<typeof base>, client: SendGridClient, targets: Target[]) =>
     preflight(client, { ...base, ...settings } as Settings, targets, null, () => now)
@@ -459,7 +521,8 @@ describe('preflight', () => {
     expect(read).toEqual([])
     expect(result).toEqual({
       toRefresh: targets.map((target) => ({ target, before: null })),
-      settled: []
+      settled: [],
+      recomputing: []
     })
   })
 
@@ -511,6 +574,51 @@ describe('preflight', () => {
       settled: ['s-1 failed', 's-2 rate_limited', 's-3 fresh'],
       toRefresh: ['s-4']
     })
+  })
+
+  it('sends no refresh for a refresh in progress: waits for it under wait, else rate-limits it', async () => {
+    const answers = {
+      's-1': ok({ last_refreshed_at: '2026-11-26T14:57:00Z', refreshes_used: 1 }),
+      's-2': ok()
+    }
+    const waiting = await run(
+      { checkQuota: true, wait: true },
+      clientAnswering(answers).client,
+      targetsFor(2)
+    )
+    expect(waiting.toRefresh.map((planned) => planned.target.segmentId)).toEqual(['s-2'])
+    expect(waiting.settled.map((r) => [r.segmentId, r.outcome])).toEqual([['s-1', 'rate_limited']])
+    expect(waiting.recomputing).toEqual([
+      {
+        result: waiting.settled[0],
+        before: expect.objectContaining({ lastRefreshedAt: '2026-11-26T14:57:00Z' }),
+        acceptedAt: Date.parse('2026-11-26T14:57:00Z')
+      }
+    ])
+    // Judged whenever the segment is read, under check-quota or not.
+    for (const settings of [{ checkQuota: true }, { freshWithinMs: 60 * 60_000 }]) {
+      const alone = await run(settings, clientAnswering(answers).client, targetsFor(2))
+      expect(alone.recomputing).toEqual([])
+      expect(alone.settled.map((r) => [r.segmentId, r.outcome, r.annotation])).toEqual([
+        ['s-1', 'rate_limited', 'warning']
+      ])
+    }
+  })
+
+  it('holds a fresh segment to min-contacts', async () => {
+    const answers = {
+      's-1': ok({ sample_updated_at: '2026-11-26T14:59:00Z', contacts_count: 0 }),
+      's-2': ok({ sample_updated_at: '2026-11-26T14:59:00Z', contacts_count: 1 })
+    }
+    const { settled } = await run(
+      { freshWithinMs: 5 * 60_000, minContacts: 1 },
+      clientAnswering(answers).client,
+      targetsFor(2, 'VIP')
+    )
+    expect(settled.map((r) => [r.outcome, r.audienceProblem?.kind ?? null, r.annotation])).toEqual([
+      ['fresh', 'too_few_contacts', 'warning'],
+      ['fresh', null, null]
+    ])
   })
 
   it('checks the query first, then freshness, then the quota', async () => {

@@ -134,6 +134,7 @@ describe('setOutputs', () => {
       segment_name: 'VIP <b>',
       outcome: 'refreshed',
       ready: true,
+      not_ready_reason: null,
       recomputed_at: null,
       http_status: 202,
       job_id: 'job-1',
@@ -146,6 +147,9 @@ describe('setOutputs', () => {
       next_refresh_at: null,
       single_send_ids: ['c-1']
     })
+    expect(
+      JSON.parse(outputs.results).map((r: { not_ready_reason: unknown }) => r.not_ready_reason)
+    ).toEqual([null, 'not_recomputed', null, 'rate_limited', 'failed'])
     expect(JSON.parse(outputs['single-sends'])).toEqual([
       {
         id: 'c-1',
@@ -183,9 +187,24 @@ describe('setOutputs', () => {
       lastRefreshedAt: '2026-11-27T10:00:00Z',
       sampleUpdatedAt: '2026-11-27T09:00:00Z'
     })
+    // sample_updated_at is the recompute; last_refreshed_at only under recomputed-by.
     expect(entries([read])[0]).toMatchObject({
       ready: false,
-      recomputed_at: '2026-11-27T10:00:00Z'
+      recomputed_at: '2026-11-27T09:00:00Z'
+    })
+    writeFileSync(outputFile, '')
+    setOutputs({ results: [read], singleSends: [] }, 'last_refreshed_at')
+    expect(
+      JSON.parse(parseOutputFile(readFileSync(outputFile, 'utf8')).results)[0].recomputed_at
+    ).toBe('2026-11-27T10:00:00Z')
+    // An audience guard makes a fresh segment not ready, and says which.
+    const empty = result('s-8', 'Empty', 'fresh', {
+      audienceProblem: { kind: 'too_few_contacts', sentence: 'Empty has 0 contacts.' }
+    })
+    expect(ready({ results: [empty], singleSends: [] })).toBe('false')
+    expect(entries([empty])[0]).toMatchObject({
+      ready: false,
+      not_ready_reason: 'too_few_contacts'
     })
   })
 

@@ -1,6 +1,7 @@
 // Reads every input once, validates it, and returns one typed Settings object.
 // Nothing here sends a request: a bad value must stop the run before SendGrid is contacted.
 import * as core from '@actions/core'
+import { recomputedByChoices, type RecomputedBy } from './recompute.js'
 import { abbreviation, timeZoneWarning } from './time-zone-names.js'
 
 export type RateLimitPolicy = 'warn' | 'fail'
@@ -42,6 +43,12 @@ export interface Settings {
   waitIntervalMs: number
   /** Fail the step unless every segment is ready to send to (output `ready`). */
   failUnlessReady: boolean
+  /** Which of SendGrid's fields shows a finished recompute (see recompute.ts). */
+  recomputedBy: RecomputedBy
+  /** A segment with fewer contacts is not ready; 0 = off. */
+  minContacts: number
+  /** A recompute that changes the count by more than this percentage is not ready; null = off. */
+  maxContactsChangePercent: number | null
 }
 
 /** Defaults, mirrored in action.yml (a test keeps the two in step). */
@@ -62,7 +69,10 @@ export const inputDefaults = {
   wait: 'false',
   'wait-timeout-seconds': '600',
   'wait-interval-seconds': '15',
-  'fail-unless-ready': 'false'
+  'fail-unless-ready': 'false',
+  'recomputed-by': 'sample_updated_at',
+  'min-contacts': '0',
+  'max-contacts-change-percent': ''
 } as const
 
 export const dataResidencyHosts = {
@@ -190,7 +200,19 @@ export function getSettings(): Settings {
       () => parseSeconds('wait-interval-seconds', { allowZero: false }),
       15_000
     ),
-    failUnlessReady: check(() => parseBoolean('fail-unless-ready'), false)
+    failUnlessReady: check(() => parseBoolean('fail-unless-ready'), false),
+    recomputedBy: check(
+      () => parseChoice('recomputed-by', recomputedByChoices),
+      'sample_updated_at'
+    ),
+    minContacts: check(() => parseWholeNumber('min-contacts'), 0),
+    maxContactsChangePercent: check(
+      () =>
+        readInput('max-contacts-change-percent')
+          ? parseNumber('max-contacts-change-percent')
+          : null,
+      null
+    )
   }
   // Without wait, a refreshed segment is never seen recomputed, so it could never be ready.
   if (settings.failUnlessReady && !settings.wait && !problems.some((p) => p.input === 'wait')) {

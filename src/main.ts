@@ -3,6 +3,7 @@
 // refreshed, refresh the rest within the account's daily budget, optionally wait for SendGrid to
 // recompute them, and report every result: from the run's record, whatever ends the run.
 import { withinRunBudget } from './budget.js'
+import { warnOfCampaignsDaysAway } from './campaigns-days-away.js'
 import { listenForCancel, untilDoneOrCancelled, type Cancellation } from './cancellation.js'
 import { jobsNotLanded, notRefreshedForContacts, waitForContactJobs } from './contact-jobs.js'
 import { getSettings, InvalidInputsError, type Settings } from './inputs.js'
@@ -67,7 +68,10 @@ export async function run(cancellation: Cancellation = listenForCancel()): Promi
   } finally {
     // Later steps read the outputs even when this one fails or is cancelled.
     try {
-      setOutputs(record.outcome(end, settings?.wait ?? false))
+      setOutputs(
+        record.outcome(end, settings?.wait ?? false),
+        settings?.recomputedBy ?? 'sample_updated_at'
+      )
     } catch (error) {
       fail(error)
     }
@@ -83,9 +87,10 @@ async function refreshAll(
   settings: Settings,
   record: RunRecord
 ): Promise<void> {
+  const startedAt = Date.now()
   // The segments given by ID are known before any request.
   record.knowTargets(settings.segmentIds.map((id) => newTarget(id)))
-  const singleSends = await findSingleSends(client, settings, Date.now())
+  const singleSends = await findSingleSends(client, settings, startedAt)
   record.knowSingleSends(singleSends)
   const targets = await resolveTargets(client, settings, singleSends)
   record.knowTargets(targets)
@@ -99,13 +104,18 @@ async function refreshAll(
     return
   }
 
-  const { toRefresh, settled } = await preflight(client, settings, targets, contacts.landedAt)
+  const preflighted = await preflight(client, settings, targets, contacts.landedAt)
   if (client.signal.aborted) return
-  record.settle(settled)
-  const { send, overBudget } = withinRunBudget(toRefresh, targets, settings, Date.now())
+  record.settle(preflighted.settled)
+  const { send, overBudget } = withinRunBudget(preflighted.toRefresh, targets, settings, Date.now())
   record.settle(overBudget)
+  const refreshing = send.map(({ target }) => target.segmentId)
+  warnOfCampaignsDaysAway(singleSends, refreshing, settings.timeZone, startedAt)
   const sent = await refreshSegments(client, settings, send, record)
-  if (settings.wait) await waitForRefreshes(client, settings, sent, singleSends, record)
+  if (settings.wait) {
+    // This run's refreshes, and refreshes accepted before it that SendGrid is still recomputing.
+    await waitForRefreshes(client, settings, sent, singleSends, record, preflighted.recomputing)
+  }
 }
 
 function fail(error: unknown): void {

@@ -9,6 +9,13 @@ import { tooLargeWords, type SegmentSnapshot } from './sendgrid-answers.js'
 /** `cancelled`: the run was cut short before this segment's refresh was sent; no budget spent. */
 export type Outcome = 'refreshed' | 'fresh' | 'rate_limited' | 'failed' | 'cancelled'
 
+/** Why an audience that is otherwise ready does not look right to send to (the audience guards). */
+export type AudienceProblem = 'too_few_contacts' | 'contacts_changed'
+
+/** Why a segment is not ready to send to, for machines: the `not_ready_reason` of `results`. */
+export type NotReadyReason =
+  'not_recomputed' | 'rate_limited' | 'failed' | 'cancelled' | AudienceProblem
+
 export interface SegmentResult {
   segmentId: string
   segmentName: string | null
@@ -19,8 +26,10 @@ export interface SegmentResult {
   message: string
   /** The same in a few words, for the summary's table: no label, times in the user's zone. */
   reason: string
-  /** SendGrid was seen to finish recomputing after the refresh (only with `wait`). */
+  /** `wait` saw SendGrid finish recomputing after the refresh (this run's, or an earlier one). */
   recomputed: boolean
+  /** An audience guard that failed, with its sentence for the summary; null when none did. */
+  audienceProblem: { kind: AudienceProblem; sentence: string } | null
   /** The Single Sends of this run that go to this segment. */
   singleSendIds: string[]
   /** The annotation this result deserves; null for a clean success. */
@@ -66,6 +75,7 @@ export function newResult(
     segmentName,
     jobId: null,
     recomputed: false,
+    audienceProblem: null,
     singleSendIds: [],
     refreshesUsed: null,
     maxRefreshes: null,
@@ -242,21 +252,21 @@ export function withSnapshot(
 
 /**
  * Ready to send to: fresh (recomputed recently, after every change the run knows of), or refreshed
- * with the recompute seen by `wait`. A refresh not seen recomputed, a rate limit, a failure or a
- * cancel is not ready, however recent the last recompute.
+ * with the recompute seen by `wait`, and passing the audience guards. A refresh not seen recomputed,
+ * a rate limit, a failure or a cancel is not ready, however recent the last recompute.
  */
-export const isReady = (result: SegmentResult): boolean =>
-  result.outcome === 'fresh' || (result.outcome === 'refreshed' && result.recomputed)
+export const isReady = (result: SegmentResult): boolean => notReadyReason(result) === null
 
-/** The later of last_refreshed_at and sample_updated_at as last read: SendGrid's last recompute. */
-export function recomputedAt(
-  segment: Pick<SegmentSnapshot, 'lastRefreshedAt' | 'sampleUpdatedAt'>
-): string | null {
-  const times = [segment.lastRefreshedAt, segment.sampleUpdatedAt].filter(
-    (t): t is string => t !== null && !Number.isNaN(Date.parse(t))
-  )
-  if (times.length === 0) return null
-  return times.reduce((a, b) => (Date.parse(b) > Date.parse(a) ? b : a))
+/** Why the segment is not ready to send to; null when it is. */
+export function notReadyReason(result: SegmentResult): NotReadyReason | null {
+  switch (result.outcome) {
+    case 'refreshed':
+      return result.recomputed ? (result.audienceProblem?.kind ?? null) : 'not_recomputed'
+    case 'fresh':
+      return result.audienceProblem?.kind ?? null
+    default:
+      return result.outcome
+  }
 }
 
 /**

@@ -11,19 +11,24 @@ import { describeInstant, formatCount } from './human-time.js'
 import type { Settings } from './inputs.js'
 import { log } from './log.js'
 import type { LookupError } from './name-match.js'
-import { isReady, noAnswerBeforeTheEnd, recomputedAt, type SegmentResult } from './outcomes.js'
+import { isReady, noAnswerBeforeTheEnd, notReadyReason, type SegmentResult } from './outcomes.js'
+import { lastRecomputeIso, type RecomputedBy } from './recompute.js'
 import type { RunOutcome } from './run-record.js'
 import { newSegmentNote } from './segment-age.js'
 import { scheduledSendTime, type ServedSingleSend } from './single-sends.js'
 
 /** The `results` output entry: snake_case, every key always present. */
-export function toResultEntry(result: SegmentResult): Record<string, unknown> {
+export function toResultEntry(
+  result: SegmentResult,
+  recomputedBy: RecomputedBy = 'sample_updated_at'
+): Record<string, unknown> {
   return {
     segment_id: result.segmentId,
     segment_name: result.segmentName,
     outcome: result.outcome,
     ready: isReady(result),
-    recomputed_at: recomputedAt(result),
+    not_ready_reason: notReadyReason(result),
+    recomputed_at: lastRecomputeIso(result, recomputedBy),
     http_status: result.httpStatus,
     job_id: result.jobId,
     message: result.message,
@@ -72,7 +77,10 @@ export const runIsReady = ({ results, end = 'done' }: RunOutcome): boolean =>
   end === 'done' && results.length > 0 && results.every(isReady)
 
 /** Sets every output; called on every path, failures included, so later steps can rely on them. */
-export function setOutputs(outcome: RunOutcome): void {
+export function setOutputs(
+  outcome: RunOutcome,
+  recomputedBy: RecomputedBy = 'sample_updated_at'
+): void {
   const { results, singleSends, contacts } = outcome
   const refreshed = results.filter((r) => r.outcome === 'refreshed')
   const idsWith = (outcome: SegmentResult['outcome']): string[] =>
@@ -87,7 +95,8 @@ export function setOutputs(outcome: RunOutcome): void {
   core.setOutput('ready', String(runIsReady(outcome)))
   core.setOutput('job-id', refreshed.find((r) => r.jobId)?.jobId ?? '')
   core.setOutput('job-ids', JSON.stringify(jobIds))
-  core.setOutput('results', JSON.stringify(results.map(toResultEntry)))
+  const entries = results.map((result) => toResultEntry(result, recomputedBy))
+  core.setOutput('results', JSON.stringify(entries))
   core.setOutput('refreshed', JSON.stringify(idsWith('refreshed')))
   core.setOutput('fresh', JSON.stringify(idsWith('fresh')))
   core.setOutput('rate-limited', JSON.stringify(idsWith('rate_limited')))
@@ -99,7 +108,8 @@ export function setOutputs(outcome: RunOutcome): void {
 
 export function annotate(results: SegmentResult[]): void {
   for (const result of results) {
-    const title = `Segment ${result.segmentName ?? result.segmentId}: ${result.outcome.replace('_', ' ')}`
+    const what = result.audienceProblem?.kind ?? result.outcome
+    const title = `Segment ${result.segmentName ?? result.segmentId}: ${what.replace(/_/g, ' ')}`
     if (result.annotation === 'error') log.error(result.message, { title })
     else if (result.annotation === 'warning') log.warning(result.message, { title })
     // A recompute was said in the log as it happened.
@@ -149,7 +159,9 @@ export function notReadyMessage(results: SegmentResult[]): string | null {
   }
   const notReady = results.filter((r) => !isReady(r))
   if (notReady.length === 0) return null
-  const why = notReady.map((r) => `${nameOf(r)} (${r.outcome.replace('_', ' ')}: ${r.reason})`)
+  const why = notReady.map(
+    (r) => `${nameOf(r)} (${(notReadyReason(r) ?? r.outcome).replace(/_/g, ' ')}: ${r.reason})`
+  )
   return `${notReady.length} of ${results.length} segment(s) not ready to send to (fail-unless-ready): ${why.join('; ')}.`
 }
 
@@ -244,6 +256,7 @@ export function headline(
     )
   }
   if (failed.length > 0) sentences.push(`${one ? 'It' : listNames(failed)} failed; see why below.`)
+  for (const r of results) if (r.audienceProblem) sentences.push(r.audienceProblem.sentence)
   return sentences.join(' ')
 }
 
@@ -449,9 +462,13 @@ function contactsCell(result: SegmentResult): string {
 function outcomeLabel(result: SegmentResult): string {
   switch (result.outcome) {
     case 'refreshed':
-      return result.recomputed ? '✅ refreshed' : '🔄 refreshing'
+      return result.audienceProblem
+        ? '⚠️ refreshed'
+        : result.recomputed
+          ? '✅ refreshed'
+          : '🔄 refreshing'
     case 'fresh':
-      return '🟢 fresh'
+      return result.audienceProblem ? '⚠️ fresh' : '🟢 fresh'
     case 'rate_limited':
       return '⏳ rate limited'
     case 'failed':

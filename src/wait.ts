@@ -1,49 +1,69 @@
 // Holds the run until SendGrid has actually recomputed each refreshed segment. SendGrid exposes no
-// job status, so a segment is done when its last_refreshed_at or sample_updated_at moves past the
-// value read before the refresh: SendGrid's clock against SendGrid's clock.
+// job status, so a segment is done when the field that shows a finished recompute moves past the
+// value read before the refresh (recompute.ts): SendGrid's clock against SendGrid's clock. A refresh
+// accepted before this run and still recomputing is waited for the same way, with no budget spent.
+import { checkAudience } from './audience-guards.js'
 import { log } from './log.js'
 import { segmentLabel, withSnapshot, type RefreshLog, type SegmentResult } from './outcomes.js'
 import type { Settings } from './inputs.js'
+import type { EarlierRefresh } from './preflight.js'
+import { recomputeSeen, type RecomputeBaseline } from './recompute.js'
 import type { SentRefresh } from './refresh.js'
-import {
-  describeInstant,
-  elapsed,
-  formatCount,
-  parseTime,
-  timeOfDay,
-  wholeSeconds
-} from './human-time.js'
+import { describeInstant, elapsed, formatCount, timeOfDay, wholeSeconds } from './human-time.js'
 import { sleep } from './retry.js'
 import type { SendGridClient } from './sendgrid-client.js'
 import { segmentIn, type SegmentSnapshot } from './sendgrid-answers.js'
 import { scheduledSendTime, type SingleSend } from './single-sends.js'
 
+/** One recompute the wait watches for: of this run's refresh, or of an earlier one. */
+interface Watched {
+  result: SegmentResult
+  baseline: RecomputeBaseline & { before: SegmentSnapshot | null }
+  earlier: boolean
+}
+
 /**
- * Polls until every accepted refresh has landed or `wait-timeout-seconds` runs out. A Single Send's
- * send time is a deadline too: when one falls due while its segments are still recomputing, that is
- * said at that moment.
+ * Polls until every accepted refresh (this run's, and `earlier` ones still recomputing) has been
+ * recomputed or `wait-timeout-seconds` runs out. A Single Send's send time is a deadline too: when
+ * one falls due while its segments are still recomputing, that is said at that moment. Returns the
+ * results of `sent`, then of `earlier`.
  */
 export async function waitForRefreshes(
   client: SendGridClient,
-  settings: Settings,
+  settings: WaitSettings,
   sent: SentRefresh[],
   singleSends: SingleSend[] = [],
-  record?: RefreshLog
+  record?: RefreshLog,
+  earlier: EarlierRefresh[] = []
 ): Promise<SegmentResult[]> {
-  const results = sent.map(({ result }) => result)
+  const watched: Watched[] = [
+    ...sent.map(({ result, before, acceptedAt, sentAt }) => ({
+      result,
+      baseline: { before, acceptedAt, sentAt },
+      earlier: false
+    })),
+    ...earlier.map(({ result, before, acceptedAt }) => ({
+      result,
+      baseline: { before, acceptedAt, sentAt: null },
+      earlier: true
+    }))
+  ]
+  const results = watched.map(({ result }) => result)
   const pending = new Map(
-    sent.map((s, index) => [index, s] as const).filter(([, s]) => s.result.outcome === 'refreshed')
+    watched
+      .map((w, index) => [index, w] as const)
+      .filter(([, w]) => w.earlier || w.result.outcome === 'refreshed')
   )
   if (pending.size === 0) return results
 
   const started = Date.now()
   const deadline = started + settings.waitTimeoutMs
   log.info(
-    `Waiting up to ${wholeSeconds(settings.waitTimeoutMs)} for ${pending.size} segment(s) to finish refreshing...`
+    `Waiting up to ${wholeSeconds(settings.waitTimeoutMs)} for ${pending.size} segment(s) to finish ${earlier.length > 0 ? 'recomputing' : 'refreshing'}...`
   )
 
-  const pendingIds = (): string[] => [...pending.values()].map((s) => s.result.segmentId)
-  const settle = (index: number, result: SegmentResult): void => {
+  const pendingIds = (): string[] => [...pending.values()].map((w) => w.result.segmentId)
+  const known = (index: number, result: SegmentResult): void => {
     results[index] = result
     record?.answered(result)
   }
@@ -57,20 +77,13 @@ export async function waitForRefreshes(
     // A cancelled run sends no more polls; what was learnt so far is in the record.
     if (client.signal.aborted) return results
     const polled = [...pending]
-    const reads = await Promise.all(polled.map(([, s]) => client.getSegment(s.result.segmentId)))
-    polled.forEach(([index, refresh], i) => {
+    const reads = await Promise.all(polled.map(([, w]) => client.getSegment(w.result.segmentId)))
+    polled.forEach(([index, w], i) => {
       const answer = reads[i]
-      const { result } = refresh
-      const label = segmentLabel(result.segmentId, result.segmentName)
+      const label = segmentLabel(w.result.segmentId, w.result.segmentName)
       if (answer.kind === 'response' && answer.status === 404) {
         pending.delete(index)
-        // SendGrid accepted the refresh: it stays refreshed (and spent), never recomputed.
-        settle(index, {
-          ...result,
-          annotation: 'error',
-          reason: 'deleted while waiting for its refresh to finish',
-          message: `${label} was deleted while waiting for its refresh to finish (reading it answered HTTP 404).`
-        })
+        known(index, deleted(w, label))
         return
       }
       const now = segmentIn(answer)
@@ -79,32 +92,79 @@ export async function waitForRefreshes(
         log.info(`Could not read ${label} (${why}); still waiting.`)
         return
       }
-      const shownBy = recomputeShownBy(now, refresh)
-      if (shownBy) {
+      const at = recomputeSeen(now, w.baseline, settings.recomputedBy)
+      if (at !== null) {
         pending.delete(index)
-        const done = finished(withSnapshot(result, now), refresh, shownBy, settings.timeZone)
-        settle(index, done)
+        const done = checkAudience(
+          finished(withSnapshot(w.result, now), w, at, settings),
+          settings,
+          { countBefore: w.baseline.before?.contactsCount ?? null }
+        )
+        known(index, done)
         // Said once, here, as it happens (with the contacts): the final report does not repeat it.
         log.info(done.message)
       }
     })
-    campaigns.warnIfDue(pendingIds(), (id) => labelOf(sent, id), Date.now())
+    campaigns.warnIfDue(pendingIds(), (id) => labelOf(watched, id), Date.now())
     if (pending.size > 0) {
       log.info(
-        `Still waiting for ${pending.size} segment(s) after ${elapsed(Date.now() - started)}: ${[...pending.values()].map((s) => s.result.segmentName ?? s.result.segmentId).join(', ')}`
+        `Still waiting for ${pending.size} segment(s) after ${elapsed(Date.now() - started)}: ${[...pending.values()].map((w) => w.result.segmentName ?? w.result.segmentId).join(', ')}`
       )
     }
   }
 
-  for (const [index, { result }] of pending) {
-    settle(index, {
-      ...result,
-      annotation: 'error',
-      reason: `refresh accepted, but not recomputed within ${wholeSeconds(settings.waitTimeoutMs)}; do not send to it yet`,
-      message: `${segmentLabel(result.segmentId, result.segmentName)}: SendGrid accepted the refresh${result.jobId ? ` (refresh job ${result.jobId})` : ''}, but it had not finished after ${wholeSeconds(settings.waitTimeoutMs)} (wait-timeout-seconds). The segment may still be recomputing; do not send to it yet.`
-    })
-  }
+  for (const [index, w] of pending) known(index, timedOut(w, settings))
   return results
+}
+
+type WaitSettings = Pick<
+  Settings,
+  | 'waitTimeoutMs'
+  | 'waitIntervalMs'
+  | 'timeZone'
+  | 'recomputedBy'
+  | 'onRateLimit'
+  | 'minContacts'
+  | 'maxContactsChangePercent'
+  | 'failUnlessReady'
+>
+
+/** Deleted while waiting: an accepted refresh stays refreshed (and spent), never recomputed. */
+function deleted({ result, earlier }: Watched, label: string): SegmentResult {
+  if (earlier) {
+    return {
+      ...result,
+      outcome: 'failed',
+      annotation: 'error',
+      reason: 'deleted while waiting for its recompute',
+      message: `${label} was deleted while waiting for SendGrid to recompute it (reading it answered HTTP 404). No refresh was sent.`
+    }
+  }
+  return {
+    ...result,
+    annotation: 'error',
+    reason: 'deleted while waiting for its refresh to finish',
+    message: `${label} was deleted while waiting for its refresh to finish (reading it answered HTTP 404).`
+  }
+}
+
+function timedOut({ result, earlier }: Watched, settings: WaitSettings): SegmentResult {
+  const label = segmentLabel(result.segmentId, result.segmentName)
+  const within = wholeSeconds(settings.waitTimeoutMs)
+  if (earlier) {
+    return {
+      ...result,
+      annotation: settings.onRateLimit === 'fail' ? 'error' : 'warning',
+      reason: `${result.reason}, not recomputed within ${within}; do not send to it yet`,
+      message: `${label}: a refresh SendGrid accepted before this run had not finished recomputing after ${within} (wait-timeout-seconds). No refresh was sent, since SendGrid allows one an hour; do not send to it yet.`
+    }
+  }
+  return {
+    ...result,
+    annotation: 'error',
+    reason: `refresh accepted, but not recomputed within ${within}; do not send to it yet`,
+    message: `${label}: SendGrid accepted the refresh${result.jobId ? ` (refresh job ${result.jobId})` : ''}, but it had not finished after ${within} (wait-timeout-seconds). The segment may still be recomputing; do not send to it yet.`
+  }
 }
 
 /** The scheduled Single Sends among `singleSends`, each warned about once when it falls due too early. */
@@ -139,63 +199,45 @@ export function dueCampaigns(singleSends: SingleSend[], timeZone: string) {
   }
 }
 
-function labelOf(sent: SentRefresh[], segmentId: string): string {
-  const result = sent.find((s) => s.result.segmentId === segmentId)?.result
+function labelOf(watched: Watched[], segmentId: string): string {
+  const result = watched.find((w) => w.result.segmentId === segmentId)?.result
   return segmentLabel(segmentId, result?.segmentName ?? null)
 }
 
-type RecomputeField = 'last_refreshed_at' | 'sample_updated_at'
-
-/**
- * Which of SendGrid's fields shows a recompute after the refresh, or null while neither does. A field
- * shows it when it is later than the value read before the refresh, or set where none was: SendGrid's
- * clock against SendGrid's own, so a runner whose clock is off cannot end the wait early or never.
- * Only where no read before the refresh succeeded is the runner's clock used: the moment the refresh
- * was sent, to SendGrid's whole seconds.
- * Rests on last_refreshed_at being written when the recompute finishes, not when the refresh is
- * accepted: `npm run live-check` measures that (its finding `last_refreshed_at_written`).
- */
-export function recomputeShownBy(
-  now: SegmentSnapshot,
-  refresh: Pick<SentRefresh, 'sentAt' | 'before'>
-): RecomputeField | null {
-  const fields = [
-    ['last_refreshed_at', 'lastRefreshedAt'],
-    ['sample_updated_at', 'sampleUpdatedAt']
-  ] as const
-  for (const [field, key] of fields) {
-    const after = parseTime(now[key])
-    if (after === null) continue
-    if (refresh.before) {
-      const before = parseTime(refresh.before[key])
-      if (before === null || after > before) return field
-    } else if (after >= Math.floor(refresh.sentAt / 1000) * 1000) return field
-  }
-  return null
-}
-
+/** The result once the wait saw the recompute at `at` (SendGrid's clock, ms). */
 function finished(
   result: SegmentResult,
-  refresh: Pick<SentRefresh, 'before' | 'acceptedAt'>,
-  shownBy: RecomputeField,
-  timeZone: string
+  { baseline, earlier }: Watched,
+  at: number,
+  settings: Pick<Settings, 'timeZone' | 'recomputedBy'>
 ): SegmentResult {
+  const { timeZone, recomputedBy } = settings
   const label = segmentLabel(result.segmentId, result.segmentName)
-  const contactsBefore = refresh.before?.contactsCount ?? null
+  const contactsBefore = baseline.before?.contactsCount ?? null
   const count =
     result.contactsCount === null
       ? ''
       : contactsBefore === null
         ? ` It now has ${formatCount(result.contactsCount)} contacts.`
         : ` It now has ${formatCount(result.contactsCount)} contacts (${formatCount(contactsBefore)} before).`
-  const at = parseTime(
-    shownBy === 'last_refreshed_at' ? result.lastRefreshedAt : result.sampleUpdatedAt
-  )!
+  if (earlier) {
+    const accepted = `after a refresh accepted at ${timeOfDay(baseline.acceptedAt!, timeZone)}, before this run`
+    return {
+      ...result,
+      outcome: 'fresh',
+      recomputed: true,
+      annotation: null,
+      nextRefreshAt: null,
+      contactsCountBefore: contactsBefore,
+      reason: `recomputed at ${timeOfDay(at, timeZone)}, ${accepted}`,
+      message: `${label} is fresh: recomputed at ${timeOfDay(at, timeZone)} ${timeZone} by SendGrid's ${recomputedBy}, ${accepted}. No refresh was sent, so no budget was spent.${count}`
+    }
+  }
   const after =
-    refresh.acceptedAt === null
+    baseline.acceptedAt === null
       ? ''
-      : `, about ${Math.max(0, Math.round((at - refresh.acceptedAt) / 1000))} s after SendGrid accepted the refresh`
-  const when = `at ${timeOfDay(at, timeZone)} by SendGrid's ${shownBy}${after}`
+      : `, about ${Math.round((at - baseline.acceptedAt) / 1000)} s after SendGrid accepted the refresh`
+  const when = `at ${timeOfDay(at, timeZone)} by SendGrid's ${recomputedBy}${after}`
   return {
     ...result,
     contactsCountBefore: contactsBefore,

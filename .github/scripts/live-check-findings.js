@@ -47,19 +47,16 @@ function firstMove(timeline, before, read) {
 }
 
 /**
- * Whether the recompute after the refresh has shown: both timestamps moved, or one moved at least
- * `graceSeconds` ago (reading by reading, as the check polls).
+ * Whether the recompute after the refresh has shown: the sample or the count moved. last_refreshed_at
+ * moving alone never shows it, since SendGrid most likely writes it when it accepts the refresh.
  * @param {Reading[]} timeline
  * @param {Reading} before
- * @param {number} graceSeconds
  */
-export function recomputeShown(timeline, before, graceSeconds = 30) {
-  const refreshed = firstMove(timeline, before, (r) => r.last_refreshed_at)
-  const sampled = firstMove(timeline, before, (r) => r.sample_updated_at)
-  if (refreshed >= 0 && sampled >= 0) return true
-  const first = Math.max(refreshed, sampled)
-  if (first < 0) return false
-  return (timeline.at(-1)?.seconds ?? 0) - (timeline[first].seconds ?? 0) >= graceSeconds
+export function recomputeShown(timeline, before) {
+  return (
+    firstMove(timeline, before, (r) => r.sample_updated_at) >= 0 ||
+    firstMove(timeline, before, (r) => r.contacts_count) >= 0
+  )
 }
 
 /**
@@ -97,8 +94,18 @@ export function findings({ before, timeline, acceptedAt, jobFinishedAt }) {
       : written === 'on_recompute'
         ? ms(timeline[refreshedAt].last_refreshed_at)
         : NaN
-  const seconds = (from, to) => Math.round((to - from) / 100) / 10
+  // The value of `recomputed-by` that makes the action's wait right on this account.
+  /** @type {'sample_updated_at' | 'last_refreshed_at' | null} */
+  const recomputedBy =
+    sampledAt >= 0 && ms(timeline[sampledAt].sample_updated_at) >= acceptedAt
+      ? 'sample_updated_at'
+      : sampledAt < 0 && written === 'on_recompute'
+        ? 'last_refreshed_at'
+        : null
+  const seconds = (/** @type {number} */ from, /** @type {number} */ to) =>
+    Math.round((to - from) / 100) / 10
   return {
+    recomputed_by: recomputedBy,
     last_refreshed_at_written: written,
     sample_updated_at_moves_on_refresh: seen ? sampledAt >= 0 : null,
     updated_at_moves_on_refresh: seen

@@ -27,6 +27,7 @@ const shapes = {
     contactsAfterRefresh: 'number',
     recomputedMinutesAgo: 'number',
     refreshedMinutesAgo: 'array',
+    recomputingForSeconds: 'number',
     refreshCountsIn: 'string',
     createdMinutesAgo: 'number',
     editedMinutesAgo: 'number',
@@ -165,8 +166,22 @@ export function simulatorOptions(scenario, now) {
         ...(s.recomputedMinutesAgo !== undefined
           ? { sampleUpdatedAt: ago(s.recomputedMinutesAgo) }
           : {}),
+        // SendGrid wrote last_refreshed_at when it accepted the last refresh. Its recompute landed
+        // a refresh delay later, unless the scenario says it is still recomputing.
         ...(refreshTimes.length > 0
           ? { refreshTimes, lastRefreshedAt: refreshTimes[refreshTimes.length - 1] }
+          : {}),
+        ...(refreshTimes.length > 0 &&
+        s.recomputedMinutesAgo === undefined &&
+        s.recomputingForSeconds === undefined
+          ? {
+              sampleUpdatedAt:
+                refreshTimes[refreshTimes.length - 1] +
+                (s.refreshDelaySeconds ?? sendgrid.refreshDelaySeconds ?? 1) * 1000
+            }
+          : {}),
+        ...(s.recomputingForSeconds !== undefined
+          ? { pendingUntil: now + s.recomputingForSeconds * 1000 }
           : {}),
         ...(s.refreshCountsIn !== undefined ? { timeZone: s.refreshCountsIn } : {}),
         ...(s.createdMinutesAgo !== undefined ? { createdAt: ago(s.createdMinutesAgo) } : {}),

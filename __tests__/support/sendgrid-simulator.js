@@ -29,7 +29,7 @@ const hourMs = 60 * 60 * 1000
  * @property {number} contactsCountAfterRefresh what a refresh that lands sets contacts_count to
  * @property {string} timeZone zone of the last refresh (the per-segment daily count resets at its midnight)
  * @property {number[]} refreshTimes when each accepted refresh was asked for (ms)
- * @property {number | null} lastRefreshedAt when the last refresh landed (ms)
+ * @property {number | null} lastRefreshedAt when the last refresh was accepted, or landed (ms)
  * @property {number} sampleUpdatedAt (ms)
  * @property {number | null} pendingUntil when an accepted refresh lands (ms)
  * @property {'VALID' | 'INVALID' | 'PENDING'} queryValidation
@@ -98,7 +98,8 @@ const hourMs = 60 * 60 * 1000
  * @param {{ key: string, cert: string }} [options.tls] serve HTTPS with this key and certificate
  * @param {Array<Partial<SimulatedContactJob> & { id: string }>} [options.contactJobs]
  * @param {'on_recompute' | 'on_accept'} [options.lastRefreshedWritten] when a refresh writes
- *   last_refreshed_at: when its recompute lands (the default) or as soon as it is accepted
+ *   last_refreshed_at: as soon as it is accepted (the default, as SendGrid most likely does: it
+ *   must record each refresh to refuse a second within the hour) or when its recompute lands
  * @param {boolean} [options.refreshMovesSample] whether a landed refresh moves sample_updated_at (default true)
  * @param {number} [options.contactJobMs] how long a contact write's job stays pending (default 500)
  * @param {number} [options.contactCountsAfterMs] how long after its job finished a written contact
@@ -188,9 +189,8 @@ export async function startSimulator(options = {}) {
   const settle = (/** @type {SimulatedSegment} */ segment) => {
     if (segment.pendingUntil !== null && now() >= segment.pendingUntil) {
       const at = segment.pendingUntil
-      if (options.lastRefreshedWritten !== 'on_accept') segment.lastRefreshedAt = at
-      if (options.refreshMovesSample !== false || segment.matchEmail === null)
-        segment.sampleUpdatedAt = at
+      if (options.lastRefreshedWritten === 'on_recompute') segment.lastRefreshedAt = at
+      if (options.refreshMovesSample !== false) segment.sampleUpdatedAt = at
       segment.contactsCount =
         segment.matchEmail === null ? segment.contactsCountAfterRefresh : countAt(segment, at)
       segment.pendingUntil = null
@@ -574,7 +574,7 @@ export async function startSimulator(options = {}) {
     segment.refreshTimes.push(at)
     accountRefreshTimes.push(at)
     segment.pendingUntil = at + (segment.refreshDelayMs ?? options.refreshDelayMs ?? 0)
-    if (options.lastRefreshedWritten === 'on_accept') segment.lastRefreshedAt = at
+    if (options.lastRefreshedWritten !== 'on_recompute') segment.lastRefreshedAt = at
     const remaining = accountDailyLimit - accountToday.length - 1
     sendJson(
       res,
@@ -781,8 +781,8 @@ function sameDay(a, b, zone) {
 }
 
 /**
- * The first instant after `ms` whose local date in `zone` differs: found by stepping, which is
- * crude but has no daylight-saving arithmetic to get wrong.
+ * The first instant after `ms` whose local date in `zone` differs: found by bisection, so it has no
+ * daylight-saving arithmetic to get wrong.
  * @param {number} ms
  * @param {string} zone
  */
