@@ -75,6 +75,9 @@ describe('checkAudience', () => {
     expect(exploded.audienceProblem?.sentence).toBe(
       'Spring sale went from 1,000 to 3,000 contacts (+200%) in its recompute, more than max-contacts-change-percent (50): not ready. Check its conditions before sending.'
     )
+    expect(exploded.message).toBe(
+      'Segment "Spring sale" (s-1) went from 1,000 to 3,000 contacts (+200%) in its recompute, more than max-contacts-change-percent (50): not ready. Check its conditions before sending. Segment "Spring sale" (s-1) refreshed and recomputed.'
+    )
     expect(exploded.reason).toBe(
       '+200% contacts in its recompute (1,000 → 3,000), more than max-contacts-change-percent (50)'
     )

@@ -27,7 +27,8 @@ export function checkAudience(
   const annotation = settings.failUnlessReady ? 'error' : 'warning'
   const as = recompute ? 'after its recompute' : 'as SendGrid last counted it'
 
-  if (settings.minContacts > 0 && (count === null || count < settings.minContacts)) {
+  // A count that could not be read meets no minimum.
+  if (settings.minContacts > 0 && (count ?? -1) < settings.minContacts) {
     const what =
       count === null
         ? `could not be counted (no contacts_count was read), so it is not shown to have at least min-contacts (${settings.minContacts})`
@@ -64,6 +65,7 @@ export function checkAudience(
   }
   const change = changePercent(before, count)
   if (Math.abs(change) <= limit) return result
+  // Stryker disable next-line EqualityOperator: a change of 0 is never more than the limit.
   const signed = `${change > 0 ? '+' : '−'}${formatCount(Math.abs(change))}%`
   const went = `went from ${formatCount(before)} to ${formatCount(count)} contacts (${signed}) in its recompute, more than max-contacts-change-percent (${limit})`
   const advice = 'not ready. Check its conditions before sending.'

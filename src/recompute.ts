@@ -18,6 +18,9 @@ const fieldOf = {
   last_refreshed_at: 'lastRefreshedAt'
 } as const
 
+/** A time SendGrid wrote, as ms; a missing or unreadable one is -Infinity, before every moment. */
+const moment = (iso: string | null): number => parseTime(iso) ?? -Infinity
+
 /**
  * SendGrid's last recompute as read (ms) and the field that shows it: sample_updated_at, or under
  * `recomputed-by: last_refreshed_at` the later of the two fields.
@@ -26,11 +29,11 @@ export function lastRecompute(
   segment: Times,
   by: RecomputedBy
 ): { at: number; field: RecomputedBy } | null {
-  const sample = parseTime(segment.sampleUpdatedAt)
-  const refresh = by === 'last_refreshed_at' ? parseTime(segment.lastRefreshedAt) : null
-  if (refresh !== null && (sample === null || refresh >= sample))
-    return { at: refresh, field: 'last_refreshed_at' }
-  return sample === null ? null : { at: sample, field: 'sample_updated_at' }
+  const sample = moment(segment.sampleUpdatedAt)
+  const refresh = by === 'last_refreshed_at' ? moment(segment.lastRefreshedAt) : -Infinity
+  const at = Math.max(sample, refresh)
+  if (at === -Infinity) return null
+  return { at, field: refresh >= sample ? 'last_refreshed_at' : 'sample_updated_at' }
 }
 
 /** The same as SendGrid wrote it, for the `recomputed_at` output. */
@@ -40,10 +43,10 @@ export function lastRecomputeIso(segment: Times, by: RecomputedBy): string | nul
   return last.field === 'last_refreshed_at' ? segment.lastRefreshedAt : segment.sampleUpdatedAt
 }
 
-/** When SendGrid accepted a manual refresh less than an hour ago (ms), or null. */
-function refreshWithinTheHour(segment: Times, now: number): number | null {
-  const accepted = parseTime(segment.lastRefreshedAt)
-  return accepted !== null && nextHourlyRefresh(accepted) > now ? accepted : null
+/** When SendGrid accepted a manual refresh less than an hour ago (ms), or -Infinity. */
+function refreshWithinTheHour(segment: Times, now: number): number {
+  const accepted = moment(segment.lastRefreshedAt)
+  return nextHourlyRefresh(accepted) > now ? accepted : -Infinity
 }
 
 /**
@@ -54,8 +57,7 @@ function refreshWithinTheHour(segment: Times, now: number): number | null {
 export function refreshInProgress(segment: Times, by: RecomputedBy, now: number): number | null {
   if (by === 'last_refreshed_at') return null
   const accepted = refreshWithinTheHour(segment, now)
-  const sample = parseTime(segment.sampleUpdatedAt)
-  return accepted !== null && (sample === null || accepted > sample) ? accepted : null
+  return accepted > moment(segment.sampleUpdatedAt) ? accepted : null
 }
 
 /**
@@ -68,10 +70,9 @@ export function recomputedAfterRecentRefresh(
   now: number
 ): number | null {
   const accepted = refreshWithinTheHour(segment, now)
-  if (accepted === null) return null
+  if (accepted === -Infinity) return null
   if (by === 'last_refreshed_at') return accepted
-  const sample = parseTime(segment.sampleUpdatedAt)
-  return sample !== null && sample >= accepted ? accepted : null
+  return moment(segment.sampleUpdatedAt) >= accepted ? accepted : null
 }
 
 /** What the wait compares a read with: the segment before the refresh, and when it was accepted. */
@@ -97,14 +98,12 @@ export function recomputeSeen(
   by: RecomputedBy
 ): number | null {
   const key = fieldOf[by]
-  const after = parseTime(now[key])
-  if (after === null) return null
-  if (baseline.before) {
-    const before = parseTime(baseline.before[key])
-    if (before !== null && after <= before) return null
-  }
+  const after = moment(now[key])
+  const before = baseline.before ? moment(baseline.before[key]) : -Infinity
   const floor =
     baseline.acceptedAt ??
-    (baseline.before || baseline.sentAt === null ? null : Math.floor(baseline.sentAt / 1000) * 1000)
-  return floor === null || after >= floor ? after : null
+    (baseline.before || baseline.sentAt === null
+      ? -Infinity
+      : Math.floor(baseline.sentAt / 1000) * 1000)
+  return after > before && after >= floor ? after : null
 }
