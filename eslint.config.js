@@ -7,14 +7,14 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    // Every log line goes through src/log.ts, which keeps outside text from starting a workflow command.
+    // Every log line goes through src/report/log.ts, which keeps outside text from starting a workflow command.
     files: ['src/**/*.ts'],
-    ignores: ['src/log.ts'],
+    ignores: ['src/report/log.ts'],
     rules: {
       'no-restricted-properties': [
         'error',
         ...['info', 'debug', 'notice', 'warning', 'error', 'setFailed', 'startGroup'].map(
-          (property) => ({ object: 'core', property, message: 'Log through src/log.ts.' })
+          (property) => ({ object: 'core', property, message: 'Log through src/report/log.ts.' })
         )
       ]
     }

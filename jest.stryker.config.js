@@ -2,7 +2,7 @@
 // without coverage, whose thresholds would fail every mutant run.
 import base from './jest.config.js'
 
-const bundleSuites = ['e2e-', 'contract', 'dist', 'release', 'metadata', 'platforms']
+const bundleSuites = ['e2e/', 'contract/', 'repo/']
 
 export default {
   ...base,

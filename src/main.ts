@@ -2,30 +2,29 @@
 // the contacts the pipeline wrote to land, settle the segments that are fresh or cannot be
 // refreshed, refresh the rest within the account's daily budget, optionally wait for SendGrid to
 // recompute them, and report every result: from the run's record, whatever ends the run.
-import { withinRunBudget } from './budget.js'
-import { warnOfCampaignsDaysAway } from './campaigns-days-away.js'
-import { listenForCancel, untilDoneOrCancelled, type Cancellation } from './cancellation.js'
-import { jobsNotLanded, notRefreshedForContacts, waitForContactJobs } from './contact-jobs.js'
-import { getSettings, InvalidInputsError, type Settings } from './inputs.js'
-import { log } from './log.js'
-import { LookupError } from './name-match.js'
-import { preflight } from './preflight.js'
-import { refreshSegments } from './refresh.js'
+import { withinRunBudget } from './stages/budget.js'
+import { warnOfCampaignsDaysAway } from './stages/campaigns-days-away.js'
+import { listenForCancel, untilDoneOrCancelled, type Cancellation } from './run/cancellation.js'
 import {
-  annotate,
-  cutShortSentence,
-  failureMessage,
-  setOutputs,
-  writeDryRunSummary,
-  writeLookupSummary,
-  writeSummary
-} from './report.js'
-import { RunRecord, type RunEnd } from './run-record.js'
-import { checkScheduleCoverage } from './schedule-coverage.js'
-import { SendGridClient } from './sendgrid-client.js'
-import { findSingleSends } from './single-sends.js'
-import { newTarget, resolveTargets } from './targets.js'
-import { waitForRefreshes } from './wait.js'
+  jobsNotLanded,
+  notRefreshedForContacts,
+  waitForContactJobs
+} from './stages/contact-jobs.js'
+import { getSettings, InvalidInputsError, type Settings } from './inputs/settings.js'
+import { log } from './report/log.js'
+import { LookupError } from './stages/name-match.js'
+import { preflight } from './stages/preflight.js'
+import { refreshSegments } from './stages/refresh.js'
+import { setOutputs } from './report/outputs.js'
+import { cutShortSentence, planSentences } from './report/sentences.js'
+import { writeDryRunSummary, writeLookupSummary, writeSummary } from './report/summary.js'
+import { annotate, failureMessage } from './report/verdict.js'
+import { RunRecord, type RunEnd } from './run/record.js'
+import { checkScheduleCoverage } from './stages/schedule-coverage.js'
+import { SendGridClient } from './sendgrid/client.js'
+import { findSingleSends } from './stages/single-sends.js'
+import { newTarget, resolveTargets } from './stages/targets.js'
+import { waitForRefreshes } from './stages/wait.js'
 
 export async function run(cancellation: Cancellation = listenForCancel()): Promise<void> {
   const record = new RunRecord()
@@ -34,7 +33,7 @@ export async function run(cancellation: Cancellation = listenForCancel()): Promi
   let end: RunEnd = 'done'
   try {
     settings = getSettings()
-    logPlan(settings)
+    for (const line of planSentences(settings)) log.info(line)
     if (settings.timeZoneWarning) log.warning(settings.timeZoneWarning, { title: 'Time zone' })
     checkScheduleCoverage(settings)
     if (settings.dryRun) {
@@ -100,15 +99,15 @@ async function refreshAll(
   if (client.signal.aborted) return
   record.knowContacts(contacts.jobs, contacts.landedAt)
   if (jobsNotLanded(contacts.jobs).length > 0) {
-    record.settle(targets.map((target) => notRefreshedForContacts(target, contacts.jobs)))
+    record.knowResults(targets.map((target) => notRefreshedForContacts(target, contacts.jobs)))
     return
   }
 
   const preflighted = await preflight(client, settings, targets, contacts.landedAt)
   if (client.signal.aborted) return
-  record.settle(preflighted.settled)
+  record.knowResults(preflighted.settled)
   const { send, overBudget } = withinRunBudget(preflighted.toRefresh, targets, settings, Date.now())
-  record.settle(overBudget)
+  record.knowResults(overBudget)
   const refreshing = send.map(({ target }) => target.segmentId)
   warnOfCampaignsDaysAway(singleSends, refreshing, settings.timeZone, startedAt)
   const sent = await refreshSegments(client, settings, send, record)
@@ -130,46 +129,4 @@ function fail(error: unknown): void {
     if (error instanceof Error && error.stack) log.debug(error.stack)
     log.fail(`Unexpected error: ${error instanceof Error ? error.message : String(error)}`)
   }
-}
-
-function logPlan(settings: Settings): void {
-  for (const id of settings.duplicateSegmentIds) {
-    log.info(`Segment ${id} was given more than once in segment-ids; it is refreshed once.`)
-  }
-  const segments = [
-    ...settings.segmentIds,
-    ...settings.segmentNames.map((name) => JSON.stringify(name))
-  ]
-  const campaigns = [
-    ...settings.singleSendIds.map((id) => `Single Send ${id}`),
-    ...settings.singleSendNames.map((name) => `Single Send ${JSON.stringify(name)}`),
-    ...(settings.singleSendsWithinMs > 0
-      ? [`every Single Send scheduled in the next ${settings.singleSendsWithinMs / 60_000} minutes`]
-      : [])
-  ]
-  const what = [
-    ...(segments.length > 0 ? [`${segments.length} segment(s) (${segments.join(', ')})`] : []),
-    ...(campaigns.length > 0 ? [`the segments of ${campaigns.join(', ')}`] : [])
-  ].join(' and ')
-  const contacts =
-    settings.contactJobIds.length > 0
-      ? `, after contact job(s) ${settings.contactJobIds.join(', ')} have finished`
-      : ''
-  const freshness =
-    settings.freshWithinMs > 0
-      ? `, except what SendGrid recomputed in the last ${settings.freshWithinMs / 60_000} minutes`
-      : ''
-  // Names and Single Sends are only resolved next: say so, and claim no refresh before it is sent.
-  const toFind = [
-    ...(settings.segmentNames.length > 0 ? ['the segment names'] : []),
-    ...(campaigns.length > 0 ? ['the Single Sends'] : [])
-  ]
-  const verb = settings.dryRun
-    ? 'Would refresh'
-    : toFind.length > 0
-      ? `Finding ${toFind.join(' and ')}, to refresh`
-      : 'Refreshing'
-  log.info(
-    `${verb} ${what}${contacts}${freshness}${contacts || freshness ? ',' : ''} at ${settings.baseUrl} (time zone ${settings.timeZone}).`
-  )
 }

@@ -3,16 +3,19 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import * as prettier from 'prettier'
-import { projectRoot, readActionYml } from '../../__tests__/support/run-action.js'
+import { projectRoot, readActionYml } from '../../tools/run-action.js'
 
 const readmePath = join(projectRoot, 'README.md')
 
-const cell = (text) =>
+/** @typedef {ReturnType<typeof readActionYml>} ActionYml */
+
+const cell = (/** @type {unknown} */ text) =>
   String(text ?? '')
     .replace(/\s+/g, ' ')
     .trim()
     .replace(/\|/g, '\\|')
 
+/** @param {ActionYml} action */
 export function inputsTable(action) {
   const rows = Object.entries(action.inputs).map(([name, spec]) => {
     const fallback = spec.required
@@ -25,6 +28,7 @@ export function inputsTable(action) {
   return ['| input | default | description |', '| --- | --- | --- |', ...rows].join('\n')
 }
 
+/** @param {ActionYml} action */
 export function outputsTable(action) {
   const rows = Object.entries(action.outputs).map(
     ([name, spec]) => `| \`${name}\` | ${cell(spec.description)} |`
@@ -32,6 +36,11 @@ export function outputsTable(action) {
   return ['| output | description |', '| --- | --- |', ...rows].join('\n')
 }
 
+/**
+ * @param {string} text
+ * @param {string} marker
+ * @param {string} content
+ */
 function replaceBetween(text, marker, content) {
   const start = `<!-- ${marker}:start (generated from action.yml by npm run docs) -->`
   const end = `<!-- ${marker}:end -->`

@@ -9,12 +9,14 @@ import { fileURLToPath } from 'node:url'
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 const [version = '', push] = process.argv.slice(2)
 
+/** @param {string} message @returns {never} */
 function fail(message) {
   console.error(`release: ${message}`)
   process.exit(1)
 }
-const git = (...args) => execFileSync('git', args, { cwd: root, encoding: 'utf8' }).trim()
-const isClean = (...paths) =>
+const git = (/** @type {string[]} */ ...args) =>
+  execFileSync('git', args, { cwd: root, encoding: 'utf8' }).trim()
+const isClean = (/** @type {string[]} */ ...paths) =>
   git('status', '--porcelain', ...(paths.length ? ['--', ...paths] : [])) === ''
 
 if (!/^\d+\.\d+\.\d+$/.test(version)) fail(`give the version as X.Y.Z (got '${version}')`)

@@ -1,33 +1,40 @@
 // `npm run test:at -- INSTANT`: runs every suite whose words or counts depend on the clock as if it
 // were INSTANT (ISO 8601 with a zone, e.g. 2027-03-28T00:59:30Z). Each suite starts at that instant
 // and its clock runs on; the action's process and the simulator share it (see
-// __tests__/support/test-clock.js). `npm run test:at -- --hours` runs them at each instant that has
+// tools/test-clock/clock.js). `npm run test:at -- --hours` runs them at each instant that has
 // broken tests before: around midnight, daylight-saving changes, the year's end and 29 February.
+// Every instant is a project of one Jest process, so the instants share its workers and its cache.
 import { spawnSync } from 'node:child_process'
-import { readdirSync } from 'node:fs'
+import { readdirSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { projectRoot } from '../../__tests__/support/run-action.js'
-import { instantVariable, parseInstant } from '../../__tests__/support/test-clock.js'
+import { pathToFileURL } from 'node:url'
+import { projectRoot } from '../../tools/run-action.js'
+import { instantVariable, parseInstant } from '../../tools/test-clock/clock.js'
 
-/** Suites whose words and counts do not depend on the time of day or the date. */
-const clockFree = [
-  'client-requests',
-  'contract',
-  'dist',
-  'e2e-cancel',
-  'e2e-hostile',
-  'e2e-tls',
-  'live-check',
-  'error-body',
-  'log',
-  'paging',
-  'platforms',
-  'release',
-  'transport',
-  'undici-stub'
+/**
+ * Suites whose words and counts do not depend on the time of day or the date. `--hours` runs them at
+ * one hard instant instead of every one, so a suite wrongly listed here still meets a date boundary.
+ */
+export const clockFree = [
+  'contract/sendgrid',
+  'e2e/cancel',
+  'e2e/hostile',
+  'e2e/live-check',
+  'e2e/tls',
+  'repo/dist',
+  'repo/platforms',
+  'repo/release',
+  'unit/client-requests',
+  'unit/log',
+  'unit/paging',
+  'unit/sendgrid-json',
+  'unit/transport',
+  'unit/undici-stub'
 ]
 
 /** The hours that break things: each with what happens there. */
+/** @type {Array<[string, string]>} */
 export const hardInstants = [
   ['2026-12-31T23:59:30Z', 'just before midnight UTC, on 31 December'],
   ['2027-01-01T00:00:30Z', 'just after midnight UTC, on 1 January'],
@@ -42,35 +49,83 @@ export const hardInstants = [
   ['2028-02-29T23:59:30Z', 'just before midnight UTC on 29 February']
 ]
 
-const usage = `Usage: npm run test:at -- INSTANT [SUITE ...]   (ISO 8601 with a zone, e.g. 2027-03-28T00:59:30Z)
-       npm run test:at -- --hours [SUITE ...]    (each instant that has broken tests before)
-SUITE names a suite in __tests__ (e.g. e2e-budget); without one, every suite that reads the clock.`
-
-const [first, ...named] = process.argv.slice(2)
-if (!first || first === '--help') {
-  console.log(usage)
-  process.exit(first ? 0 : 2)
+/** Every suite in __tests__, by its path there without `.test.ts` (e.g. `e2e/budget`). */
+export function allSuites() {
+  return readdirSync(join(projectRoot, '__tests__'), { recursive: true })
+    .map((file) => String(file).replace(/\\/g, '/'))
+    .filter((file) => file.endsWith('.test.ts'))
+    .map((file) => file.replace(/\.test\.ts$/, ''))
+    .sort()
 }
 
-const suites =
-  named.length > 0
-    ? named
-    : readdirSync(join(projectRoot, '__tests__'))
-        .filter((f) => f.endsWith('.test.ts'))
-        .map((f) => f.replace(/\.test\.ts$/, ''))
-        .filter((name) => !clockFree.includes(name))
+/**
+ * Which suites run at which instant: every suite that reads the clock at each instant, and the
+ * clock-free ones once, at the first.
+ * @param {Array<[string, string]>} instants
+ * @param {string[]} suites
+ */
+export function plan(instants, suites) {
+  const clocked = suites.filter((name) => !clockFree.includes(name))
+  const free = suites.filter((name) => clockFree.includes(name))
+  return instants.map(([instant, why], index) => ({
+    instant,
+    why,
+    suites: index === 0 ? [...clocked, ...free] : clocked
+  }))
+}
 
-const instants = first === '--hours' ? hardInstants : [[first, 'as asked']]
-const failed = []
-for (const [instant, why] of instants) {
-  let at
-  try {
-    at = new Date(parseInstant(instant)).toISOString()
-  } catch (error) {
-    console.error(`npm run test:at: ${error.message}\n${usage}`)
-    process.exit(2)
+const usage = `Usage: npm run test:at -- INSTANT [SUITE ...]   (ISO 8601 with a zone, e.g. 2027-03-28T00:59:30Z)
+       npm run test:at -- --hours [SUITE ...]    (each instant that has broken tests before)
+SUITE names a suite in __tests__ (e.g. e2e/budget); without one, every suite that reads the clock.`
+
+const isMain = import.meta.url === pathToFileURL(process.argv[1] ?? '').href
+if (isMain) await main()
+
+async function main() {
+  const [first, ...named] = process.argv.slice(2)
+  if (!first || first === '--help') {
+    console.log(usage)
+    process.exit(first ? 0 : 2)
   }
-  console.log(`Running the clock's suites at ${at} (${why}).`)
+  const instants = first === '--hours' ? hardInstants : [[first, 'as asked']]
+  /** @type {Array<[string, string]>} */
+  const runs = []
+  for (const [instant, why] of instants) {
+    try {
+      runs.push([new Date(parseInstant(instant)).toISOString(), why])
+    } catch (error) {
+      console.error(`npm run test:at: ${/** @type {Error} */ (error).message}\n${usage}`)
+      process.exit(2)
+    }
+  }
+  const planned =
+    named.length > 0
+      ? runs.map(([instant, why]) => ({ instant, why, suites: named }))
+      : first === '--hours'
+        ? plan(runs, allSuites())
+        : runs.map(([instant, why]) => ({
+            instant,
+            why,
+            suites: allSuites().filter((name) => !clockFree.includes(name))
+          }))
+  for (const { instant, why, suites } of planned)
+    console.log(`Running the clock's suites at ${instant} (${why}): ${suites.length} suites.`)
+
+  const base = (await import(pathToFileURL(join(projectRoot, 'jest.config.js')).href)).default
+  const projects = planned.map(({ instant, suites }) => ({
+    ...base,
+    rootDir: projectRoot,
+    displayName: instant,
+    // The suites' clock starts here (tools/test-clock/clock.js reads it).
+    globals: { [instantVariable]: instant },
+    testMatch: undefined,
+    testRegex: suites.map((name) => `__tests__/${name}\\.test\\.ts$`),
+    collectCoverage: undefined,
+    coverageThreshold: undefined,
+    collectCoverageFrom: undefined,
+    coverageReporters: undefined
+  }))
+  const results = join(tmpdir(), `refresh-segment-test-at-${process.pid}.json`)
   const jest = spawnSync(
     process.execPath,
     [
@@ -78,15 +133,37 @@ for (const [instant, why] of instants) {
       '--no-warnings',
       join(projectRoot, 'node_modules', 'jest', 'bin', 'jest.js'),
       '--coverage=false',
-      '--',
-      ...suites.map((name) => `__tests__/${name}\\.test\\.ts$`)
+      '--json',
+      `--outputFile=${results}`,
+      '--config',
+      JSON.stringify({ projects }),
+      ...(process.env.TEST_AT_WORKERS ? [`--maxWorkers=${process.env.TEST_AT_WORKERS}`] : [])
     ],
-    { cwd: projectRoot, stdio: 'inherit', env: { ...process.env, [instantVariable]: instant } }
+    // One runtime for the bundle's suites: the clock reaches the words, not the runtime.
+    {
+      cwd: projectRoot,
+      stdio: 'inherit',
+      env: { ...process.env, REFRESH_SEGMENT_ONE_RUNTIME: '1' }
+    }
   )
-  if (jest.status !== 0) failed.push(`${at} (${why})`)
+  const failed = new Set()
+  try {
+    const report = JSON.parse(readFileSync(results, 'utf8'))
+    for (const suite of report.testResults ?? []) {
+      if (suite.status !== 'passed') failed.add(suite.displayName?.name ?? suite.name)
+    }
+  } catch {
+    // No report: Jest itself failed, and said why above.
+  } finally {
+    rmSync(results, { force: true })
+  }
+  if (jest.status !== 0) {
+    console.error(
+      `Suites failed${failed.size > 0 ? ` at ${[...failed].join(', ')}` : ''} (exit ${jest.status}).`
+    )
+    process.exit(1)
+  }
+  console.log(
+    `Every suite that reads the clock passed at ${planned.map((p) => p.instant).join(', ')}.`
+  )
 }
-if (failed.length > 0) {
-  console.error(`Suites failed at ${failed.length} instant(s):\n${failed.join('\n')}`)
-  process.exit(1)
-}
-console.log(`Every suite that reads the clock passed at ${instants.map(([i]) => i).join(', ')}.`)

@@ -1,12 +1,12 @@
-// Runs `npm run live-check` (.github/scripts/live-check.js) as a person would, against the simulator,
+// Runs `npm run live-check` (tools/live-check/live-check.js) as a person would, against the simulator,
 // with its waits scaled down, and reads back what it printed and wrote.
 import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { projectRoot } from './run-action.js'
-import { machineNodePath } from './runtimes.js'
-import { clockForChild } from './test-clock.js'
+import { projectRoot } from '../../tools/run-action.js'
+import { machineNodePath } from '../../tools/runtimes.js'
+import { clockForChild } from '../../tools/test-clock/clock.js'
 
 /**
  * @param {string[]} args
@@ -20,7 +20,7 @@ export async function runLiveCheck(args, options = {}) {
     machineNodePath,
     [
       ...clock.execArgv,
-      join(projectRoot, '.github', 'scripts', 'live-check.js'),
+      join(projectRoot, 'tools', 'live-check', 'live-check.js'),
       '--out',
       out,
       ...args

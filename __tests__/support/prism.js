@@ -5,8 +5,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { createServer, request } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { projectRoot } from './run-action.js'
-import { machineNodePath } from './runtimes.js'
+import { projectRoot } from '../../tools/run-action.js'
+import { machineNodePath } from '../../tools/runtimes.js'
 
 export const specPath = join(projectRoot, '__tests__', 'contract', 'tsg_mc_segments_2.0_v3.json')
 export const singleSendsSpecPath = join(

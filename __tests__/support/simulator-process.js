@@ -1,9 +1,9 @@
 // The simulator as a user starts it (`npm run -s simulator -- ...`): its own process, on the tests'
 // clock, with its URL read from the first line it prints.
 import { spawn } from 'node:child_process'
-import { projectRoot } from './run-action.js'
-import { machineNodePath } from './runtimes.js'
-import { clockForChild } from './test-clock.js'
+import { projectRoot } from '../../tools/run-action.js'
+import { machineNodePath } from '../../tools/runtimes.js'
+import { clockForChild } from '../../tools/test-clock/clock.js'
 
 /**
  * @param {string[]} args the simulator's options
@@ -12,11 +12,11 @@ import { clockForChild } from './test-clock.js'
  */
 export async function startSimulatorProcess(args) {
   const clock = clockForChild()
-  const child = spawn(
-    machineNodePath,
-    [...clock.execArgv, '__tests__/support/simulator-cli.js', ...args],
-    { cwd: projectRoot, env: { ...process.env, ...clock.env }, stdio: ['ignore', 'pipe', 'pipe'] }
-  )
+  const child = spawn(machineNodePath, [...clock.execArgv, 'tools/simulator/cli.js', ...args], {
+    cwd: projectRoot,
+    env: { ...process.env, ...clock.env },
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
   let stderr = ''
   child.stderr.setEncoding('utf8').on('data', (chunk) => (stderr += chunk))
   const exited = new Promise((resolve) => child.once('exit', resolve))

@@ -1,0 +1,288 @@
+// What the SendGrid client puts on the wire, and what it makes of odd answers, against a bare server
+// that records every request and answers as each test scripts it.
+import { afterEach, describe, expect, it } from '@jest/globals'
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { readFileSync } from 'node:fs'
+import { SendGridClient } from '../../src/sendgrid/client.js'
+import { captureStdout } from '../support/capture-stdout.js'
+
+const apiKey = 'SG.test-key-for-the-wire'
+const version = (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version
+const stdout = captureStdout()
+
+interface Seen {
+  method: string
+  url: string
+  headers: IncomingMessage['headers']
+  body: string
+}
+type Handler = (request: Seen, response: ServerResponse) => void
+
+const servers: Array<ReturnType<typeof createServer>> = []
+afterEach(async () => {
+  for (const server of servers.splice(0)) {
+    server.closeAllConnections()
+    await new Promise((resolve) => server.close(resolve))
+  }
+})
+
+async function serve(handler: Handler) {
+  const seen: Seen[] = []
+  const server = createServer((request, response) => {
+    let body = ''
+    request.on('data', (chunk) => (body += chunk))
+    request.on('end', () => {
+      const entry = {
+        method: request.method ?? '',
+        url: request.url ?? '',
+        headers: request.headers,
+        body
+      }
+      seen.push(entry)
+      handler(entry, response)
+    })
+  })
+  servers.push(server)
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  return { url, seen }
+}
+
+const clientFor = (
+  url: string,
+  options: {
+    onBehalfOf?: string
+    timeoutMs?: number
+    maxRetries?: number
+    signal?: AbortSignal
+  } = {}
+) =>
+  new SendGridClient({
+    apiKey,
+    baseUrl: url,
+    onBehalfOf: options.onBehalfOf ?? null,
+    timeoutMs: options.timeoutMs ?? 10_000,
+    maxRetries: options.maxRetries ?? 0,
+    signal: options.signal
+  })
+
+const answerWith =
+  (status: number, body = '{}', headers: Record<string, string> = {}): Handler =>
+  (_, response) => {
+    response.writeHead(status, { 'Content-Type': 'application/json', ...headers })
+    response.end(body)
+  }
+
+describe('requests', () => {
+  it('sends each call with its method, path, key, agent and JSON only where there is a body', async () => {
+    const { url, seen } = await serve(answerWith(200))
+    const client = clientFor(url)
+    await client.refreshSegment('s-1', 'Europe/Berlin')
+    await client.getSegment('s-1')
+    await client.listSegments()
+    await client.getSingleSend('c-1')
+    client.dispose()
+    expect(seen.map((r) => `${r.method} ${r.url}`)).toEqual([
+      'POST /v3/marketing/segments/2.0/refresh/s-1',
+      'GET /v3/marketing/segments/2.0/s-1?contacts_sample=false',
+      'GET /v3/marketing/segments/2.0',
+      'GET /v3/marketing/singlesends/c-1'
+    ])
+    expect(seen[0].body).toBe('{"user_time_zone":"Europe/Berlin"}')
+    for (const request of seen) {
+      expect(request.headers.authorization).toBe(`Bearer ${apiKey}`)
+      expect(request.headers['user-agent']).toBe(`refresh-segment-action/${version}`)
+      expect(request.headers.accept).toBe('application/json')
+      expect(request.headers['on-behalf-of']).toBeUndefined()
+    }
+    expect(seen.map((r) => r.headers['content-type'] ?? null)).toEqual([
+      'application/json',
+      null,
+      null,
+      null
+    ])
+  })
+
+  it('acts for a subuser only when on-behalf-of is given', async () => {
+    const { url, seen } = await serve(answerWith(200))
+    const client = clientFor(url, { onBehalfOf: 'subuser-eu' })
+    await client.getSegment('s-1')
+    client.dispose()
+    expect(seen[0].headers['on-behalf-of']).toBe('subuser-eu')
+  })
+
+  it('never follows a redirect, so the key never goes to the host it names', async () => {
+    const elsewhere = await serve(answerWith(200))
+    const { url } = await serve(answerWith(302, '', { Location: `${elsewhere.url}/steal` }))
+    const client = clientFor(url)
+    const answer = await client.getSegment('s-1')
+    client.dispose()
+    expect(answer).toMatchObject({ kind: 'response', status: 302, attempts: 1 })
+    expect(elsewhere.seen).toEqual([])
+  })
+
+  it('never hands on the key when an answer echoes it', async () => {
+    const { url } = await serve((request, response) => {
+      response.writeHead(400)
+      response.end(`bad request from ${request.headers.authorization}`)
+    })
+    const client = clientFor(url)
+    const answer = await client.getSegment('s-1')
+    client.dispose()
+    expect(answer).toMatchObject({ kind: 'response', body: 'bad request from Bearer ***' })
+  })
+})
+
+describe('connections', () => {
+  it('keeps one connection for a run, and closes it when disposed', async () => {
+    const { url } = await serve(answerWith(200))
+    const [server] = servers
+    const open = new Set<unknown>()
+    server.on('connection', (socket) => {
+      open.add(socket)
+      socket.on('close', () => open.delete(socket))
+    })
+    const client = clientFor(url)
+    await client.getSegment('s-1')
+    await client.getSegment('s-2')
+    expect(open.size).toBe(1)
+    client.dispose()
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    expect(open.size).toBe(0)
+  })
+})
+
+describe('retries', () => {
+  it('retries an HTTP 500, and says so', async () => {
+    const { url, seen } = await serve(answerWith(500, '{"errors":[{"message":"boom"}]}'))
+    const client = clientFor(url, { maxRetries: 1 })
+    const answer = await client.getSegment('s-1')
+    client.dispose()
+    expect(answer).toMatchObject({
+      kind: 'response',
+      status: 500,
+      attempts: 2,
+      lostEarlierAttempt: false
+    })
+    expect(seen).toHaveLength(2)
+    expect(stdout.text).toMatch(
+      /^GET \/v3\/marketing\/segments\/2\.0\/s-1\?contacts_sample=false got HTTP 500; retry 1 of 1 in \d+ ms$/m
+    )
+    expect(stdout.text).toMatch(
+      /^::debug::GET \/v3\/marketing\/segments\/2\.0\/s-1\?contacts_sample=false -> HTTP 500 \(\d+ ms, attempt 2\)$/m
+    )
+  })
+
+  it('does not retry an answer under 500', async () => {
+    const { url, seen } = await serve(answerWith(499))
+    const client = clientFor(url, { maxRetries: 2 })
+    expect(await client.getSegment('s-1')).toMatchObject({ status: 499, attempts: 1 })
+    client.dispose()
+    expect(seen).toHaveLength(1)
+  })
+
+  it('times out a silent server, retries, and says the refresh may have landed', async () => {
+    const { url, seen } = await serve(() => undefined)
+    const client = clientFor(url, { timeoutMs: 200, maxRetries: 1 })
+    const answer = await client.refreshSegment('s-1', 'UTC')
+    client.dispose()
+    expect(answer).toEqual({
+      kind: 'no-response',
+      reason: 'timeout',
+      detail: 'no answer within 0.2 s',
+      attempts: 2,
+      lostEarlierAttempt: true
+    })
+    expect(seen).toHaveLength(2)
+    expect(stdout.text).toMatch(/got no answer in time; retry 1 of 1 in \d+ ms/)
+    expect(stdout.text).toMatch(/-> timeout: no answer within 0\.2 s \(\d+ ms, attempt 1\)/)
+  })
+
+  it('names a refused connection', async () => {
+    const { url } = await serve(answerWith(200))
+    for (const server of servers.splice(0)) await new Promise((resolve) => server.close(resolve))
+    const client = clientFor(url)
+    const answer = await client.getSegment('s-1')
+    client.dispose()
+    expect(answer).toMatchObject({ kind: 'no-response', reason: 'network', attempts: 1 })
+    expect(answer.kind === 'no-response' && answer.detail).toMatch(/ECONNREFUSED/)
+  })
+})
+
+describe('paging', () => {
+  it('stops at an answer that is not a 200, whatever its body looks like', async () => {
+    const page = JSON.stringify({ result: [{ id: 'c-1' }], _metadata: {} })
+    const { url, seen } = await serve(answerWith(201, page))
+    const client = clientFor(url)
+    const pages = await client.listSingleSends()
+    client.dispose()
+    expect(pages).toMatchObject({ kind: 'failed', answer: { status: 201 } })
+    expect(seen.map((r) => `${r.method} ${r.url}`)).toEqual([
+      'GET /v3/marketing/singlesends?page_size=100'
+    ])
+  })
+
+  it('ends on a next link that is not a non-empty string', async () => {
+    for (const next of ['', 42, null]) {
+      const { url, seen } = await serve(
+        answerWith(200, JSON.stringify({ result: [{ id: 'c-1' }], _metadata: { next } }))
+      )
+      const client = clientFor(url)
+      expect(await client.listSingleSends()).toEqual({
+        kind: 'items',
+        items: [{ id: 'c-1' }],
+        pages: 1,
+        truncated: false
+      })
+      client.dispose()
+      expect(seen).toHaveLength(1)
+    }
+  })
+})
+
+describe('a cancelled run', () => {
+  it('sends nothing once the run is cancelled, and says so', async () => {
+    const { url, seen } = await serve(answerWith(200))
+    const cancel = new AbortController()
+    const client = clientFor(url, { signal: cancel.signal })
+    cancel.abort()
+    expect(await client.getSegment('s-1')).toEqual({
+      kind: 'no-response',
+      reason: 'cancelled',
+      detail: 'the run was cancelled before this request was sent',
+      attempts: 0,
+      lostEarlierAttempt: false
+    })
+    expect(seen).toHaveLength(0)
+    expect(stdout.text).toContain(
+      '::debug::GET /v3/marketing/segments/2.0/s-1?contacts_sample=false not sent: the run was cancelled\n'
+    )
+    client.dispose()
+  })
+
+  it('does not retry: a cancel during the back-off returns the answer it had', async () => {
+    const { url, seen } = await serve(answerWith(500, '{"error":"down"}'))
+    const cancel = new AbortController()
+    const client = clientFor(url, { signal: cancel.signal, maxRetries: 3 })
+    const started = Date.now()
+    const answer = client.refreshSegment('s-1', 'UTC')
+    setTimeout(() => cancel.abort(), 100)
+    expect(await answer).toMatchObject({ kind: 'response', status: 500, attempts: 1 })
+    expect(Date.now() - started).toBeLessThan(450)
+    expect(seen).toHaveLength(1)
+    client.dispose()
+  })
+
+  it('does not retry an answer that came after the cancel', async () => {
+    const cancel = new AbortController()
+    const { url, seen } = await serve((request, response) => {
+      cancel.abort()
+      answerWith(503)(request, response)
+    })
+    const client = clientFor(url, { signal: cancel.signal, maxRetries: 3 })
+    expect(await client.getSegment('s-1')).toMatchObject({ status: 503, attempts: 1 })
+    expect(seen).toHaveLength(1)
+    client.dispose()
+  })
+})

@@ -1,0 +1,191 @@
+// `npm run bench`: the two performance figures the project promises, measured on this machine.
+// 1. Ten segments whose answers each take 400 ms, against one segment: wall-time ratio (goal <= 1.3).
+// 2. Start-up: `node dist/index.js` refreshing one segment on loopback, against a bare Node script
+//    doing the same POST with node:http: ratio of medians over interleaved runs (goal < 2.0).
+// 3. Connections: five segments read, refreshed and waited for over HTTPS: requests and connections
+//    (goal: connections <= segments), and the wall time against a baseline bundle: the dist/ of the
+//    git ref in BENCH_BASELINE (e.g. the last release's tag), when given.
+// Each figure is measured under the machine's Node and under Node 24 (what the runner uses).
+import { execFileSync, spawn } from 'node:child_process'
+import { randomUUID } from 'node:crypto'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { hasOpenssl, makeCertificates } from './certificates.js'
+import { projectRoot, runAction } from './run-action.js'
+import { runtimes } from './runtimes.js'
+import { demoApiKey, startSimulator } from './simulator/index.js'
+
+const rounds = Number(process.env.BENCH_ROUNDS ?? 15)
+const median = (/** @type {number[]} */ values) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
+
+/** A fresh simulator per run: refresh limits would otherwise answer 429 from the second run on. */
+/**
+ * @param {string} node
+ * @param {number} segmentCount
+ * @param {number} responseDelayMs
+ */
+async function timeAction(node, segmentCount, responseDelayMs) {
+  const ids = Array.from({ length: segmentCount }, () => randomUUID())
+  const simulator = await startSimulator({ responseDelayMs, segments: ids.map((id) => ({ id })) })
+  try {
+    const run = await runAction(
+      {
+        'api-key': demoApiKey,
+        'api-url': simulator.url,
+        'segment-ids': ids.join(' '),
+        'check-quota': 'false'
+      },
+      { node }
+    )
+    if (run.exitCode !== 0) throw new Error(`action failed:\n${run.stdout}\n${run.stderr}`)
+    return run.durationMs
+  } finally {
+    await simulator.close()
+  }
+}
+
+const barePost = `
+const http = require('node:http')
+const url = new URL(process.env.TARGET)
+const body = JSON.stringify({ user_time_zone: 'UTC' })
+const req = http.request(url, { method: 'POST', headers: {
+  Authorization: 'Bearer ' + process.env.KEY, Accept: 'application/json',
+  'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) } }, (res) => {
+  let text = ''
+  res.on('data', (c) => (text += c))
+  res.on('end', () => { if (res.statusCode !== 202) process.exit(1); console.log(text) })
+})
+req.end(body)
+`
+
+/** @param {string} node */
+async function timeBare(node) {
+  const id = randomUUID()
+  const simulator = await startSimulator({ segments: [{ id }] })
+  try {
+    const target = `${simulator.url}/v3/marketing/segments/2.0/refresh/${id}`
+    const started = performance.now()
+    const child = spawn(node, ['-e', barePost], {
+      env: { TARGET: target, KEY: demoApiKey },
+      stdio: 'ignore'
+    })
+    const code = await new Promise((resolve) => child.on('close', resolve))
+    if (code !== 0) throw new Error('bare POST failed')
+    return performance.now() - started
+  } finally {
+    await simulator.close()
+  }
+}
+
+/** The baseline bundle, checked out of git into a folder of its own, or null. */
+function baselineBundle() {
+  const ref = process.env.BENCH_BASELINE
+  if (!ref) return null
+  const dir = mkdtempSync(join(tmpdir(), 'refresh-segment-baseline-'))
+  for (const file of ['index.js', 'package.json']) {
+    const text = execFileSync('git', ['show', `${ref}:dist/${file}`], { cwd: projectRoot })
+    mkdirSync(join(dir, 'dist'), { recursive: true })
+    writeFileSync(join(dir, 'dist', file), text)
+  }
+  return { ref, path: join(dir, 'dist', 'index.js'), dir }
+}
+
+/** Five segments, read, refreshed and polled until recomputed, over HTTPS with a private CA. */
+/**
+ * @param {string} node
+ * @param {NonNullable<Awaited<ReturnType<typeof makeCertificates>>>} certificates
+ * @param {string} [bundle]
+ */
+async function timeHttps(node, certificates, bundle) {
+  const ids = Array.from({ length: 5 }, () => randomUUID())
+  const simulator = await startSimulator({
+    tls: certificates.trusted,
+    refreshDelayMs: 300,
+    segments: ids.map((id) => ({ id }))
+  })
+  try {
+    const run = await runAction(
+      {
+        'api-key': demoApiKey,
+        'api-url': simulator.url,
+        'segment-ids': ids.join(' '),
+        wait: 'true',
+        'wait-interval-seconds': '0.2'
+      },
+      { node, bundle, env: { NODE_EXTRA_CA_CERTS: certificates.caPath } }
+    )
+    if (run.exitCode !== 0) throw new Error(`action failed:\n${run.stdout}\n${run.stderr}`)
+    return {
+      ms: run.durationMs,
+      requests: simulator.requests.length,
+      connections: simulator.counts.connections
+    }
+  } finally {
+    await simulator.close()
+  }
+}
+
+const certificates = hasOpenssl ? makeCertificates() : null
+const baseline = baselineBundle()
+let missed = false
+for (const { name, node } of runtimes) {
+  console.log(`${name}, ${rounds} rounds per figure`)
+  // Warm the file cache so the first round is not an outlier.
+  await timeAction(node, 1, 0)
+  await timeBare(node)
+
+  const one = []
+  const ten = []
+  for (let i = 0; i < rounds; i++) {
+    one.push(await timeAction(node, 1, 400))
+    ten.push(await timeAction(node, 10, 400))
+  }
+  const concurrency = median(ten) / median(one)
+  console.log(
+    `  Concurrency (every answer 400 ms): 1 segment ${median(one).toFixed(0)} ms, 10 segments ${median(ten).toFixed(0)} ms`
+  )
+  console.log(
+    `    ratio ${concurrency.toFixed(2)} (goal <= 1.30) ${concurrency <= 1.3 ? 'OK' : 'MISSED'}`
+  )
+
+  // Interleaved, so a slow moment of the machine hits both sides alike.
+  const action = []
+  const bare = []
+  for (let i = 0; i < rounds; i++) {
+    action.push(await timeAction(node, 1, 0))
+    bare.push(await timeBare(node))
+  }
+  const startup = median(action) / median(bare)
+  console.log(
+    `  Start-up (one POST on loopback): action ${median(action).toFixed(0)} ms, bare node:http ${median(bare).toFixed(0)} ms`
+  )
+  console.log(`    ratio ${startup.toFixed(2)} (goal < 2.00) ${startup < 2 ? 'OK' : 'MISSED'}\n`)
+  missed ||= concurrency > 1.3 || startup >= 2
+
+  if (!certificates) {
+    console.log('  Connections over HTTPS: skipped, openssl is not installed\n')
+    continue
+  }
+  const https = []
+  const before = []
+  for (let i = 0; i < rounds; i++) {
+    https.push(await timeHttps(node, certificates))
+    if (baseline) before.push(await timeHttps(node, certificates, baseline.path))
+  }
+  const last = https[https.length - 1]
+  console.log(
+    `  Five segments with wait over HTTPS: ${last.requests} requests over ${last.connections} connections (goal <= 5) ${last.connections <= 5 ? 'OK' : 'MISSED'}, ${median(https.map((r) => r.ms)).toFixed(0)} ms`
+  )
+  if (baseline) {
+    const then = before[before.length - 1]
+    console.log(
+      `    baseline ${baseline.ref}: ${then.requests} requests over ${then.connections} connections, ${median(before.map((r) => r.ms)).toFixed(0)} ms\n`
+    )
+  } else console.log('    (set BENCH_BASELINE to a git ref to compare with its dist/)\n')
+  missed ||= last.connections > 5
+}
+if (certificates) rmSync(certificates.dir, { recursive: true, force: true })
+if (baseline) rmSync(baseline.dir, { recursive: true, force: true })
+if (missed) process.exitCode = 1

@@ -1,0 +1,393 @@
+// `npm run live-check -- --spend-one-refresh`: measures, on a real SendGrid account, what the action's
+// `wait` and `contacts-settle-seconds` assume. It creates a segment that matches one new address,
+// writes that contact, refreshes the segment once (one of the account's 10 refreshes a day) and reads
+// it every 2 s, then deletes both, whatever ends the run. It prints the timeline and the findings, and
+// writes them to a JSON file. Run it only with a key you mean to spend a refresh of.
+import { HttpClient } from '@actions/http-client'
+import { randomUUID } from 'node:crypto'
+import { writeFileSync } from 'node:fs'
+import { parseArgs } from 'node:util'
+import { clockOffsetSeconds, findings, recomputeShown } from './findings.js'
+
+const usage = `Usage: SENDGRID_API_KEY=... npm run live-check -- --spend-one-refresh [options]
+
+Measures how SendGrid shows a manual refresh, on your account: creates a segment matching one new
+contact, writes that contact, refreshes the segment once and reads it every 2 s, then deletes both.
+It spends 1 of the account's 10 refreshes a day, so it runs only with --spend-one-refresh.
+
+Options:
+  --spend-one-refresh       agree to spend one refresh (required)
+  --api-url URL             another API host (https; http only on loopback)
+  --data-residency REGION   global (default) or eu
+  --on-behalf-of SUBUSER    act for a subuser, with the parent account's key
+  --settle-seconds N        wait N s after the contact job finished before refreshing (default 0,
+                            as contacts-settle-seconds)
+  --email-domain DOMAIN     domain of the test address (default example.com)
+  --out FILE                where the findings go as JSON (default live-check.json)
+  --help                    this text`
+
+// The project's tests run the check against the simulator with shorter waits.
+const scale =
+  Number(process.env.LIVE_CHECK_TIME_SCALE) > 0 ? Number(process.env.LIVE_CHECK_TIME_SCALE) : 1
+const seconds = (/** @type {number} */ n) => n * 1000 * scale
+
+let args
+try {
+  args = parseArgs({
+    options: {
+      'spend-one-refresh': { type: 'boolean', default: false },
+      'api-url': { type: 'string' },
+      'data-residency': { type: 'string', default: 'global' },
+      'on-behalf-of': { type: 'string' },
+      'settle-seconds': { type: 'string', default: '0' },
+      'email-domain': { type: 'string', default: 'example.com' },
+      out: { type: 'string', default: 'live-check.json' },
+      help: { type: 'boolean', default: false }
+    }
+  }).values
+} catch (error) {
+  console.error(`live-check: ${/** @type {Error} */ (error).message}\n\n${usage}`)
+  process.exit(2)
+}
+if (args.help) {
+  console.log(usage)
+  process.exit(0)
+}
+
+const problems = []
+const apiKey = process.env.SENDGRID_API_KEY?.trim() ?? ''
+if (!apiKey) problems.push('SENDGRID_API_KEY is not set: give the key of the account to measure.')
+const settleSeconds = Number(args['settle-seconds'])
+if (!/^\d+$/.test(args['settle-seconds']) || settleSeconds > 3600)
+  problems.push(
+    `--settle-seconds must be a whole number from 0 to 3600, not "${args['settle-seconds']}".`
+  )
+if (!/^[a-z0-9.-]+\.[a-z]{2,}$/i.test(args['email-domain']))
+  problems.push(
+    `--email-domain must be a domain name such as example.com, not "${args['email-domain']}".`
+  )
+/** @type {Record<string, string>} */
+const hosts = { global: 'https://api.sendgrid.com', eu: 'https://api.eu.sendgrid.com' }
+let baseUrl = hosts[args['data-residency']]
+if (!baseUrl)
+  problems.push(`--data-residency must be global or eu, not "${args['data-residency']}".`)
+if (args['api-url']) {
+  const url = URL.canParse(args['api-url']) ? new URL(args['api-url']) : null
+  const loopback = url && /^(localhost|127(\.\d+){3}|\[::1\])$/.test(url.hostname)
+  if (
+    !url ||
+    !(url.protocol === 'https:' || (url.protocol === 'http:' && loopback)) ||
+    url.username
+  ) {
+    problems.push(
+      `--api-url must be an https URL (http only on loopback), not "${args['api-url']}".`
+    )
+  } else baseUrl = url.origin + url.pathname.replace(/\/+$/, '')
+}
+if (!args['spend-one-refresh']) {
+  problems.push(
+    "The live check spends 1 of the account's 10 manual refreshes a day (and creates, then deletes, one segment and one contact). To run it, add --spend-one-refresh: npm run live-check -- --spend-one-refresh"
+  )
+}
+if (problems.length > 0) {
+  console.error(`live-check: nothing was sent.\n- ${problems.join('\n- ')}`)
+  process.exit(2)
+}
+
+const http = new HttpClient('refresh-segment-live-check')
+const headers = {
+  Authorization: `Bearer ${apiKey}`,
+  Accept: 'application/json',
+  ...(args['on-behalf-of'] ? { 'On-Behalf-Of': args['on-behalf-of'] } : {})
+}
+/** Every answer's Date header with the local moments around it, for the clock offset. */
+/** @type {Array<{ sentAt: number, answeredAt: number, date: string | undefined }>} */
+const exchanges = []
+const stopping = new AbortController()
+const started = Date.now()
+
+/**
+ * @param {string} method
+ * @param {string} path
+ * @param {unknown} [body]
+ * @returns {Promise<{ status: number, json: any, date: string | undefined, text: string }>}
+ */
+async function call(method, path, body) {
+  const sentAt = Date.now()
+  const response = await http.request(
+    method,
+    `${baseUrl}${path}`,
+    body === undefined ? null : JSON.stringify(body),
+    body === undefined ? headers : { ...headers, 'Content-Type': 'application/json' }
+  )
+  const text = await response.readBody()
+  const answeredAt = Date.now()
+  const date = response.message.headers.date
+  exchanges.push({ sentAt, answeredAt, date })
+  let json
+  try {
+    json = text ? JSON.parse(text) : null
+  } catch {
+    json = null
+  }
+  return { status: response.message.statusCode ?? 0, json, date, text }
+}
+
+/** @param {number} ms */
+function sleep(ms) {
+  return new Promise((resolve) => {
+    if (stopping.signal.aborted) return resolve(undefined)
+    const onAbort = () => {
+      clearTimeout(timer)
+      resolve(undefined)
+    }
+    const timer = setTimeout(() => {
+      stopping.signal.removeEventListener('abort', onAbort)
+      resolve(undefined)
+    }, ms)
+    stopping.signal.addEventListener('abort', onAbort, { once: true })
+  })
+}
+
+class Stop extends Error {}
+/**
+ * @param {Awaited<ReturnType<typeof call>>} answer
+ * @param {number} status
+ * @param {string} doing
+ */
+const mustAnswer = (answer, status, doing) => {
+  if (answer.status !== status) {
+    const said = answer.text ? `: ${answer.text.slice(0, 300).replace(/\s+/g, ' ')}` : ''
+    throw new Stop(`${doing} answered HTTP ${answer.status}${said}`)
+  }
+  return answer
+}
+const log = (/** @type {string} */ line) =>
+  console.log(`[${((Date.now() - started) / 1000).toFixed(1).padStart(6)} s] ${line}`)
+
+const unique = `${Date.now().toString(36)}${randomUUID().slice(0, 8)}`
+const email = `refresh-segment-live-check-${unique}@${args['email-domain']}`.toLowerCase()
+const state = { segmentId: null, contactWritten: false, refreshSpent: false }
+
+/**
+ * @param {Record<string, any>} segment
+ * @param {number | null} acceptedAt
+ * @returns {import('./findings.js').Reading}
+ */
+const reading = (segment, acceptedAt) => ({
+  seconds:
+    acceptedAt === null
+      ? null
+      : Math.round((Date.parse(segment.readDate ?? '') - acceptedAt) / 100) / 10,
+  last_refreshed_at: segment.last_refreshed_at ?? null,
+  sample_updated_at: segment.sample_updated_at ?? null,
+  updated_at: segment.updated_at ?? null,
+  contacts_count: Number.isInteger(segment.contacts_count) ? segment.contacts_count : null,
+  refreshes_used: Number.isInteger(segment.refreshes_used) ? segment.refreshes_used : null
+})
+
+async function readSegment() {
+  const answer = mustAnswer(
+    await call('GET', `/v3/marketing/segments/2.0/${state.segmentId}?contacts_sample=false`),
+    200,
+    'Reading the segment'
+  )
+  return { ...answer.json, readDate: answer.date }
+}
+
+async function measure() {
+  // 1. A segment that matches exactly one new address, computed once by SendGrid.
+  const created = mustAnswer(
+    await call('POST', '/v3/marketing/segments/2.0', {
+      name: `refresh-segment live check ${unique}`,
+      query_dsl: `SELECT contact_id, updated_at FROM contact_data WHERE email = '${email}'`
+    }),
+    201,
+    'Creating the segment'
+  )
+  state.segmentId = created.json?.id
+  if (typeof state.segmentId !== 'string')
+    throw new Stop('SendGrid created the segment without an id')
+  log(`Created segment ${state.segmentId} for ${email}; waiting for its first compute.`)
+  await pollUntil(
+    readSegment,
+    (/** @type {Record<string, any>} */ s) => Boolean(s.sample_updated_at),
+    seconds(300),
+    'its first compute'
+  )
+
+  // 2. The contact, and its job until it finished.
+  const written = mustAnswer(
+    await call('PUT', '/v3/marketing/contacts', { contacts: [{ email }] }),
+    202,
+    'Writing the contact'
+  )
+  state.contactWritten = true
+  const jobId = written.json?.job_id
+  if (typeof jobId !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(jobId))
+    throw new Stop('SendGrid answered the contact write without a job ID')
+  log(`Wrote the contact (job ${jobId}); waiting for the job to finish.`)
+  const job = await pollUntil(
+    async () =>
+      mustAnswer(
+        await call('GET', `/v3/marketing/contacts/imports/${jobId}`),
+        200,
+        'Reading the contact job'
+      ).json,
+    (/** @type {Record<string, any>} */ j) => j?.status && j.status !== 'pending',
+    seconds(300),
+    'the contact job'
+  )
+  log(`The contact job ended ${job.status} at ${job.finished_at}.`)
+  if (job.status === 'failed') throw new Stop('The contact job failed: SendGrid wrote no contact')
+
+  // 3. The settle time, as contacts-settle-seconds would.
+  if (settleSeconds > 0) {
+    log(`Waiting ${settleSeconds} s (--settle-seconds).`)
+    await sleep(seconds(settleSeconds))
+  }
+  if (stopping.signal.aborted) throw new Stop('Stopped by a signal before the refresh')
+
+  // 4. One refresh, then a read every 2 s until the recompute has shown, and 10 s more.
+  const before = reading(await readSegment(), null)
+  const refresh = await call('POST', `/v3/marketing/segments/2.0/refresh/${state.segmentId}`, {
+    user_time_zone: 'UTC'
+  })
+  if (refresh.status === 429)
+    throw new Stop('SendGrid refused the refresh: a refresh limit is reached (HTTP 429)')
+  mustAnswer(refresh, 202, 'Refreshing the segment')
+  state.refreshSpent = true
+  const acceptedAt = Date.parse(refresh.date ?? '') || Date.now()
+  log(`SendGrid accepted the refresh (Date: ${refresh.date}).`)
+  const timeline = []
+  const deadline = Date.now() + seconds(900)
+  let shownAt = null
+  while (Date.now() < deadline && !stopping.signal.aborted) {
+    await sleep(seconds(2))
+    if (stopping.signal.aborted) break
+    const now = reading(await readSegment(), acceptedAt)
+    timeline.push(now)
+    log(
+      `+${now.seconds} s: last_refreshed_at ${now.last_refreshed_at}, sample_updated_at ${now.sample_updated_at}, updated_at ${now.updated_at}, contacts_count ${now.contacts_count}, refreshes_used ${now.refreshes_used}`
+    )
+    if (shownAt === null && recomputeShown(timeline, before)) shownAt = Date.now()
+    if (shownAt !== null && Date.now() - shownAt >= seconds(10)) break
+  }
+  return {
+    before,
+    timeline,
+    ...findings({
+      before,
+      timeline,
+      acceptedAt,
+      jobFinishedAt: job.finished_at ? Date.parse(job.finished_at) : null
+    })
+  }
+}
+
+/**
+ * @template T
+ * @param {() => Promise<T>} read
+ * @param {(value: T) => unknown} done
+ * @param {number} limitMs
+ * @param {string} what
+ * @returns {Promise<T>}
+ */
+async function pollUntil(read, done, limitMs, what) {
+  const deadline = Date.now() + limitMs
+  for (;;) {
+    if (stopping.signal.aborted) throw new Stop(`Stopped by a signal while waiting for ${what}`)
+    const value = await read()
+    if (done(value)) return value
+    if (Date.now() >= deadline)
+      throw new Stop(`Gave up waiting for ${what} after ${Math.round(limitMs / 1000)} s`)
+    await sleep(seconds(2))
+  }
+}
+
+/** Deletes what the check created, and says what, if anything, is left for a person to delete. */
+async function cleanUp() {
+  const left = []
+  if (state.segmentId) {
+    const deleted = await call('DELETE', `/v3/marketing/segments/2.0/${state.segmentId}`).catch(
+      (e) => ({ status: e.message })
+    )
+    if ([200, 202, 204, 404].includes(deleted.status)) log(`Deleted segment ${state.segmentId}.`)
+    else left.push(`segment ${state.segmentId} (deleting it answered ${deleted.status})`)
+  }
+  if (state.contactWritten) {
+    // SendGrid's search can lag behind the job: look the contact up for a while.
+    const deadline = Date.now() + (stopping.signal.aborted ? seconds(6) : seconds(60))
+    let contactId = null
+    while (contactId === null && Date.now() < deadline) {
+      const found = await call('POST', '/v3/marketing/contacts/search/emails', {
+        emails: [email]
+      }).catch(() => null)
+      contactId = found?.status === 200 ? (found.json?.result?.[email]?.contact?.id ?? null) : null
+      if (contactId === null) await new Promise((resolve) => setTimeout(resolve, seconds(2)))
+    }
+    const deleted = contactId
+      ? await call('DELETE', `/v3/marketing/contacts?ids=${encodeURIComponent(contactId)}`).catch(
+          () => null
+        )
+      : null
+    if (deleted?.status === 202) log(`Deleted contact ${email} (${contactId}).`)
+    else
+      left.push(
+        `contact ${email}${contactId ? ` (${contactId})` : ''}: delete it in SendGrid's Marketing > Contacts`
+      )
+  }
+  return left
+}
+
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    if (stopping.signal.aborted) return
+    log(`${signal}: stopping, then deleting what the check created.`)
+    stopping.abort()
+  })
+}
+
+let result = null
+let failure = null
+try {
+  result = await measure()
+  if (stopping.signal.aborted) failure = 'Stopped by a signal before the recompute showed'
+} catch (error) {
+  failure =
+    error instanceof Stop
+      ? error.message
+      : `Unexpected error: ${/** @type {Error} */ (error).message}`
+} finally {
+  const left = await cleanUp()
+  for (const thing of left) console.error(`Left behind, delete it by hand: ${thing}`)
+  const report = {
+    api_url: baseUrl,
+    email,
+    refresh_spent: state.refreshSpent,
+    clock_offset_seconds: clockOffsetSeconds(exchanges),
+    ...(result ?? {}),
+    ...(failure ? { stopped: failure } : {}),
+    left_behind: left
+  }
+  writeFileSync(args.out, `${JSON.stringify(report, null, 2)}\n`)
+  console.log('\nFindings:')
+  for (const [name, value] of Object.entries(report)) {
+    if (name !== 'timeline' && name !== 'before') console.log(`  ${name}: ${JSON.stringify(value)}`)
+  }
+  console.log(`Written to ${args.out}.`)
+  if (failure) {
+    console.error(`live-check: ${failure}.`)
+    process.exitCode = 1
+  } else if (result?.recomputed_by === 'last_refreshed_at') {
+    console.error(
+      'live-check: on this account a refresh did not move sample_updated_at, and last_refreshed_at was written when the recompute finished: set recomputed-by: last_refreshed_at for wait to be right here.'
+    )
+    process.exitCode = 1
+  } else if (result?.recomputed_by === null) {
+    console.error(
+      'live-check: no field showed the recompute on this account (sample_updated_at did not move after the refresh was accepted, and last_refreshed_at was not seen written by the recompute), so no value of recomputed-by makes wait right here: do not gate a send on wait on this account.'
+    )
+    process.exitCode = 1
+  }
+}
