@@ -11,6 +11,9 @@ export default {
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/.stryker-tmp/'],
   modulePathIgnorePatterns: ['<rootDir>/.stryker-tmp/'],
   testTimeout: 30000,
+  // The suites wait on real timers, sockets and child processes far more than they compute: four
+  // workers on two cores keep both busy (one worker, Jest's default here, left them idle).
+  maxWorkers: 4,
   // Every suite starts at a chosen instant, not at the hour it happens to run (test-clock.js).
   setupFiles: ['<rootDir>/__tests__/support/jest-clock.js'],
   collectCoverage: true,

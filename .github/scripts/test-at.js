@@ -136,8 +136,7 @@ async function main() {
       '--json',
       `--outputFile=${results}`,
       '--config',
-      JSON.stringify({ projects }),
-      ...(process.env.TEST_AT_WORKERS ? [`--maxWorkers=${process.env.TEST_AT_WORKERS}`] : [])
+      JSON.stringify({ projects, maxWorkers: base.maxWorkers })
     ],
     // One runtime for the bundle's suites: the clock reaches the words, not the runtime.
     {

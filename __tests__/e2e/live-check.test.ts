@@ -50,7 +50,24 @@ describe('npm run live-check against the simulator', () => {
     expect(run.stderr).toContain(
       '--settle-seconds must be a whole number from 0 to 3600, not "soon"'
     )
-    expect(run.stderr).toContain('--api-url must be an https URL (http only on loopback)')
+    expect(run.stderr).toContain(
+      '--api-url "http://example.com": it must use https:// (plain http:// is allowed only for localhost, 127.0.0.0/8 and [::1], so the key never travels in clear text).'
+    )
+    expect(simulator.requests).toEqual([])
+  })
+
+  it("refuses an api-url with credentials or a query by the action's own rules, never echoing the credentials", async () => {
+    await start()
+    const withPassword = simulator.url.replace('//', '//user:s3cret@')
+    const credentials = await runLiveCheck(['--spend-one-refresh', '--api-url', withPassword])
+    expect(credentials.exitCode).toBe(2)
+    expect(credentials.stderr).toContain('it must not contain credentials')
+    expect(credentials.stdout + credentials.stderr).not.toContain('s3cret')
+    const query = await runLiveCheck(['--spend-one-refresh', '--api-url', `${simulator.url}/?x=1`])
+    expect(query.exitCode).toBe(2)
+    expect(query.stderr).toContain('it must not contain a query or fragment')
+    const residency = await runLiveCheck(['--spend-one-refresh', '--data-residency', 'us'])
+    expect(residency.stderr).toContain('--data-residency must be global or eu, not "us".')
     expect(simulator.requests).toEqual([])
   })
 

@@ -86,6 +86,22 @@ describe('action.yml', () => {
   })
 })
 
+describe('where the key may go', () => {
+  it('is decided in one place: one hosts map and one api-url check, which the live check uses too', () => {
+    const files = spawnSync('git', ['ls-files'], { cwd: projectRoot, encoding: 'utf8' })
+      .stdout.split('\n')
+      .filter((file) => /\.(m?js|ts)$/.test(file) && !/^(dist|__tests__)\//.test(file))
+    const holding = (pattern: RegExp) =>
+      files.filter((file) => pattern.test(readFileSync(join(projectRoot, file), 'utf8')))
+    expect(holding(/api\.eu\.sendgrid\.com/)).toEqual(['src/inputs/api-url.ts'])
+    expect(holding(/\[::1\]/)).toEqual(['src/inputs/api-url.ts'])
+    expect(holding(/\.username|\.password/)).toEqual(['src/inputs/api-url.ts'])
+    expect(readFileSync(join(projectRoot, 'tools/live-check/live-check.ts'), 'utf8')).toContain(
+      "from '../../src/inputs/api-url.js'"
+    )
+  })
+})
+
 describe('the type check', () => {
   it('covers every .js, .mjs and .ts file outside dist/ and node_modules/, JavaScript included', () => {
     const check = JSON.parse(readFileSync(join(projectRoot, 'tsconfig.check.json'), 'utf8'))

@@ -1,4 +1,4 @@
-// Runs `npm run live-check` (tools/live-check/live-check.js) as a person would, against the simulator,
+// Runs `npm run live-check` (dist/live-check/index.js, built from tools/live-check/) as a person would, against the simulator,
 // with its waits scaled down, and reads back what it printed and wrote.
 import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
@@ -18,13 +18,7 @@ export async function runLiveCheck(args, options = {}) {
   const clock = clockForChild()
   const child = spawn(
     machineNodePath,
-    [
-      ...clock.execArgv,
-      join(projectRoot, 'tools', 'live-check', 'live-check.js'),
-      '--out',
-      out,
-      ...args
-    ],
+    [...clock.execArgv, join(projectRoot, 'dist', 'live-check', 'index.js'), '--out', out, ...args],
     {
       cwd: dir,
       env: {

@@ -3,11 +3,26 @@
 // writes that contact, refreshes the segment once (one of the account's 10 refreshes a day) and reads
 // it every 2 s, then deletes both, whatever ends the run. It prints the timeline and the findings, and
 // writes them to a JSON file. Run it only with a key you mean to spend a refresh of.
-import { HttpClient } from '@actions/http-client'
+// It sends through the action's own client (redaction, timeouts, size cap, no redirects), to a host
+// the action's own rules allow, and reads SendGrid's answers with the action's decoders. Bundled
+// into dist/live-check/ like dist/ itself, so `npm run live-check` needs nothing but Node.
 import { randomUUID } from 'node:crypto'
 import { writeFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
-import { clockOffsetSeconds, findings, recomputeShown } from './findings.js'
+import { baseUrlFor, dataResidencies, type DataResidency } from '../../src/inputs/api-url.js'
+import { InputProblem } from '../../src/inputs/problems.js'
+import {
+  bodyOf200,
+  contactJobIn,
+  describeFailure,
+  jobIdIn,
+  segmentIn,
+  type SegmentSnapshot
+} from '../../src/sendgrid/answers.js'
+import { SendGridClient, type ApiResult, type HttpMethod } from '../../src/sendgrid/client.js'
+import { isRecord, parseJson } from '../../src/sendgrid/json.js'
+import { sleep } from '../../src/sendgrid/retry.js'
+import { clockOffsetSeconds, findings, recomputeShown, type Reading } from './findings.js'
 
 const usage = `Usage: SENDGRID_API_KEY=... npm run live-check -- --spend-one-refresh [options]
 
@@ -29,7 +44,7 @@ Options:
 // The project's tests run the check against the simulator with shorter waits.
 const scale =
   Number(process.env.LIVE_CHECK_TIME_SCALE) > 0 ? Number(process.env.LIVE_CHECK_TIME_SCALE) : 1
-const seconds = (/** @type {number} */ n) => n * 1000 * scale
+const seconds = (n: number): number => n * 1000 * scale
 
 let args
 try {
@@ -46,7 +61,7 @@ try {
     }
   }).values
 } catch (error) {
-  console.error(`live-check: ${/** @type {Error} */ (error).message}\n\n${usage}`)
+  console.error(`live-check: ${(error as Error).message}\n\n${usage}`)
   process.exit(2)
 }
 if (args.help) {
@@ -66,23 +81,20 @@ if (!/^[a-z0-9.-]+\.[a-z]{2,}$/i.test(args['email-domain']))
   problems.push(
     `--email-domain must be a domain name such as example.com, not "${args['email-domain']}".`
   )
-/** @type {Record<string, string>} */
-const hosts = { global: 'https://api.sendgrid.com', eu: 'https://api.eu.sendgrid.com' }
-let baseUrl = hosts[args['data-residency']]
-if (!baseUrl)
-  problems.push(`--data-residency must be global or eu, not "${args['data-residency']}".`)
-if (args['api-url']) {
-  const url = URL.canParse(args['api-url']) ? new URL(args['api-url']) : null
-  const loopback = url && /^(localhost|127(\.\d+){3}|\[::1\])$/.test(url.hostname)
-  if (
-    !url ||
-    !(url.protocol === 'https:' || (url.protocol === 'http:' && loopback)) ||
-    url.username
-  ) {
-    problems.push(
-      `--api-url must be an https URL (http only on loopback), not "${args['api-url']}".`
-    )
-  } else baseUrl = url.origin + url.pathname.replace(/\/+$/, '')
+let baseUrl = ''
+const residency = args['data-residency'] as DataResidency
+if (!dataResidencies.includes(residency))
+  problems.push(
+    `--data-residency must be ${dataResidencies.join(' or ')}, not "${args['data-residency']}".`
+  )
+else {
+  // The action's own rules for api-url: https (http only on loopback), no credentials, no query.
+  try {
+    baseUrl = baseUrlFor(residency, args['api-url'] ?? '')
+  } catch (error) {
+    if (!(error instanceof InputProblem)) throw error
+    problems.push(`--api-url ${JSON.stringify(error.value)}: ${error.reason}.`)
+  }
 }
 if (!args['spend-one-refresh']) {
   problems.push(
@@ -94,105 +106,84 @@ if (problems.length > 0) {
   process.exit(2)
 }
 
-const http = new HttpClient('refresh-segment-live-check')
-const headers = {
-  Authorization: `Bearer ${apiKey}`,
-  Accept: 'application/json',
-  ...(args['on-behalf-of'] ? { 'On-Behalf-Of': args['on-behalf-of'] } : {})
-}
-/** Every answer's Date header with the local moments around it, for the clock offset. */
-/** @type {Array<{ sentAt: number, answeredAt: number, date: string | undefined }>} */
-const exchanges = []
 const stopping = new AbortController()
+const client = new SendGridClient({
+  apiKey,
+  baseUrl,
+  onBehalfOf: args['on-behalf-of'] ?? null,
+  timeoutMs: 30_000,
+  // Creating a segment or a contact twice would leave one behind: nothing is sent again. No signal:
+  // after a SIGINT the check still deletes what it created.
+  maxRetries: 0
+})
+/** Every answer's Date header with the local moments around it, for the clock offset. */
+const exchanges: Array<{ sentAt: number; answeredAt: number; date: string | undefined }> = []
 const started = Date.now()
 
-/**
- * @param {string} method
- * @param {string} path
- * @param {unknown} [body]
- * @returns {Promise<{ status: number, json: any, date: string | undefined, text: string }>}
- */
-async function call(method, path, body) {
-  const sentAt = Date.now()
-  const response = await http.request(
-    method,
-    `${baseUrl}${path}`,
-    body === undefined ? null : JSON.stringify(body),
-    body === undefined ? headers : { ...headers, 'Content-Type': 'application/json' }
-  )
-  const text = await response.readBody()
-  const answeredAt = Date.now()
-  const date = response.message.headers.date
-  exchanges.push({ sentAt, answeredAt, date })
-  let json
-  try {
-    json = text ? JSON.parse(text) : null
-  } catch {
-    json = null
-  }
-  return { status: response.message.statusCode ?? 0, json, date, text }
+interface Answer {
+  status: number
+  answer: ApiResult
+  date: string | undefined
 }
 
-/** @param {number} ms */
-function sleep(ms) {
-  return new Promise((resolve) => {
-    if (stopping.signal.aborted) return resolve(undefined)
-    const onAbort = () => {
-      clearTimeout(timer)
-      resolve(undefined)
-    }
-    const timer = setTimeout(() => {
-      stopping.signal.removeEventListener('abort', onAbort)
-      resolve(undefined)
-    }, ms)
-    stopping.signal.addEventListener('abort', onAbort, { once: true })
-  })
+async function call(method: HttpMethod, path: string, body?: unknown): Promise<Answer> {
+  const sentAt = Date.now()
+  const answer = await client.request(method, path, body)
+  const answeredAt = Date.now()
+  const header = answer.kind === 'response' ? answer.headers.date : undefined
+  const date = typeof header === 'string' ? header : undefined
+  exchanges.push({ sentAt, answeredAt, date })
+  return { status: answer.kind === 'response' ? answer.status : 0, answer, date }
+}
+
+/** The JSON object of an answer's body, or an empty one. */
+function objectIn(answer: ApiResult): Record<string, unknown> {
+  const value = answer.kind === 'response' ? parseJson(answer.body) : undefined
+  return isRecord(value) ? value : {}
 }
 
 class Stop extends Error {}
-/**
- * @param {Awaited<ReturnType<typeof call>>} answer
- * @param {number} status
- * @param {string} doing
- */
-const mustAnswer = (answer, status, doing) => {
-  if (answer.status !== status) {
-    const said = answer.text ? `: ${answer.text.slice(0, 300).replace(/\s+/g, ' ')}` : ''
-    throw new Stop(`${doing} answered HTTP ${answer.status}${said}`)
-  }
+const mustAnswer = (answer: Answer, status: number, doing: string): Answer => {
+  if (answer.status !== status)
+    throw new Stop(`${doing} failed (${describeFailure(answer.answer)})`)
   return answer
 }
-const log = (/** @type {string} */ line) =>
+const log = (line: string): void =>
   console.log(`[${((Date.now() - started) / 1000).toFixed(1).padStart(6)} s] ${line}`)
 
 const unique = `${Date.now().toString(36)}${randomUUID().slice(0, 8)}`
 const email = `refresh-segment-live-check-${unique}@${args['email-domain']}`.toLowerCase()
-const state = { segmentId: null, contactWritten: false, refreshSpent: false }
+const state: { segmentId: string | null; contactWritten: boolean; refreshSpent: boolean } = {
+  segmentId: null,
+  contactWritten: false,
+  refreshSpent: false
+}
 
-/**
- * @param {Record<string, any>} segment
- * @param {number | null} acceptedAt
- * @returns {import('./findings.js').Reading}
- */
-const reading = (segment, acceptedAt) => ({
+interface SegmentRead {
+  segment: SegmentSnapshot
+  /** The Date header of the answer: SendGrid's clock. */
+  date: string | undefined
+}
+
+const reading = ({ segment, date }: SegmentRead, acceptedAt: number | null): Reading => ({
   seconds:
-    acceptedAt === null
-      ? null
-      : Math.round((Date.parse(segment.readDate ?? '') - acceptedAt) / 100) / 10,
-  last_refreshed_at: segment.last_refreshed_at ?? null,
-  sample_updated_at: segment.sample_updated_at ?? null,
-  updated_at: segment.updated_at ?? null,
-  contacts_count: Number.isInteger(segment.contacts_count) ? segment.contacts_count : null,
-  refreshes_used: Number.isInteger(segment.refreshes_used) ? segment.refreshes_used : null
+    acceptedAt === null ? null : Math.round((Date.parse(date ?? '') - acceptedAt) / 100) / 10,
+  last_refreshed_at: segment.lastRefreshedAt,
+  sample_updated_at: segment.sampleUpdatedAt,
+  updated_at: segment.updatedAt,
+  contacts_count: segment.contactsCount,
+  refreshes_used: segment.refreshesUsed
 })
 
-async function readSegment() {
-  const answer = mustAnswer(
+async function readSegment(): Promise<SegmentRead> {
+  const read = mustAnswer(
     await call('GET', `/v3/marketing/segments/2.0/${state.segmentId}?contacts_sample=false`),
     200,
     'Reading the segment'
   )
-  return { ...answer.json, readDate: answer.date }
+  const segment = segmentIn(read.answer)
+  if (!segment) throw new Stop('SendGrid answered the read with a body that is not a segment')
+  return { segment, date: read.date }
 }
 
 async function measure() {
@@ -205,13 +196,14 @@ async function measure() {
     201,
     'Creating the segment'
   )
-  state.segmentId = created.json?.id
-  if (typeof state.segmentId !== 'string')
+  const id = objectIn(created.answer).id
+  if (typeof id !== 'string' || !/^[0-9a-f-]{36}$/i.test(id))
     throw new Stop('SendGrid created the segment without an id')
+  state.segmentId = id
   log(`Created segment ${state.segmentId} for ${email}; waiting for its first compute.`)
   await pollUntil(
     readSegment,
-    (/** @type {Record<string, any>} */ s) => Boolean(s.sample_updated_at),
+    (read) => Boolean(read.segment.sampleUpdatedAt),
     seconds(300),
     'its first compute'
   )
@@ -223,28 +215,31 @@ async function measure() {
     'Writing the contact'
   )
   state.contactWritten = true
-  const jobId = written.json?.job_id
-  if (typeof jobId !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(jobId))
+  const jobId = written.answer.kind === 'response' ? jobIdIn(written.answer.body) : null
+  if (jobId === null || !/^[A-Za-z0-9_-]{1,64}$/.test(jobId))
     throw new Stop('SendGrid answered the contact write without a job ID')
   log(`Wrote the contact (job ${jobId}); waiting for the job to finish.`)
   const job = await pollUntil(
     async () =>
-      mustAnswer(
-        await call('GET', `/v3/marketing/contacts/imports/${jobId}`),
-        200,
-        'Reading the contact job'
-      ).json,
-    (/** @type {Record<string, any>} */ j) => j?.status && j.status !== 'pending',
+      contactJobIn(
+        jobId,
+        mustAnswer(
+          await call('GET', `/v3/marketing/contacts/imports/${jobId}`),
+          200,
+          'Reading the contact job'
+        ).answer
+      ),
+    (job) => job.status !== 'pending',
     seconds(300),
     'the contact job'
   )
-  log(`The contact job ended ${job.status} at ${job.finished_at}.`)
+  log(`The contact job ended ${job.status} at ${job.finishedAt}.`)
   if (job.status === 'failed') throw new Stop('The contact job failed: SendGrid wrote no contact')
 
   // 3. The settle time, as contacts-settle-seconds would.
   if (settleSeconds > 0) {
     log(`Waiting ${settleSeconds} s (--settle-seconds).`)
-    await sleep(seconds(settleSeconds))
+    await sleep(seconds(settleSeconds), stopping.signal)
   }
   if (stopping.signal.aborted) throw new Stop('Stopped by a signal before the refresh')
 
@@ -259,11 +254,11 @@ async function measure() {
   state.refreshSpent = true
   const acceptedAt = Date.parse(refresh.date ?? '') || Date.now()
   log(`SendGrid accepted the refresh (Date: ${refresh.date}).`)
-  const timeline = []
+  const timeline: Reading[] = []
   const deadline = Date.now() + seconds(900)
-  let shownAt = null
+  let shownAt: number | null = null
   while (Date.now() < deadline && !stopping.signal.aborted) {
-    await sleep(seconds(2))
+    await sleep(seconds(2), stopping.signal)
     if (stopping.signal.aborted) break
     const now = reading(await readSegment(), acceptedAt)
     timeline.push(now)
@@ -280,20 +275,17 @@ async function measure() {
       before,
       timeline,
       acceptedAt,
-      jobFinishedAt: job.finished_at ? Date.parse(job.finished_at) : null
+      jobFinishedAt: job.finishedAt ? Date.parse(job.finishedAt) : null
     })
   }
 }
 
-/**
- * @template T
- * @param {() => Promise<T>} read
- * @param {(value: T) => unknown} done
- * @param {number} limitMs
- * @param {string} what
- * @returns {Promise<T>}
- */
-async function pollUntil(read, done, limitMs, what) {
+async function pollUntil<T>(
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  limitMs: number,
+  what: string
+): Promise<T> {
   const deadline = Date.now() + limitMs
   for (;;) {
     if (stopping.signal.aborted) throw new Stop(`Stopped by a signal while waiting for ${what}`)
@@ -301,35 +293,36 @@ async function pollUntil(read, done, limitMs, what) {
     if (done(value)) return value
     if (Date.now() >= deadline)
       throw new Stop(`Gave up waiting for ${what} after ${Math.round(limitMs / 1000)} s`)
-    await sleep(seconds(2))
+    await sleep(seconds(2), stopping.signal)
   }
+}
+
+/** The ID of the contact a search by address found: `result.<address>.contact.id`. */
+function contactIdIn(found: Record<string, unknown>): string | null {
+  const result = isRecord(found.result) ? found.result[email] : null
+  const contact = isRecord(result) ? result.contact : null
+  return isRecord(contact) && typeof contact.id === 'string' ? contact.id : null
 }
 
 /** Deletes what the check created, and says what, if anything, is left for a person to delete. */
 async function cleanUp() {
-  const left = []
+  const left: string[] = []
   if (state.segmentId) {
-    const deleted = await call('DELETE', `/v3/marketing/segments/2.0/${state.segmentId}`).catch(
-      (e) => ({ status: e.message })
-    )
+    const deleted = await call('DELETE', `/v3/marketing/segments/2.0/${state.segmentId}`)
     if ([200, 202, 204, 404].includes(deleted.status)) log(`Deleted segment ${state.segmentId}.`)
     else left.push(`segment ${state.segmentId} (deleting it answered ${deleted.status})`)
   }
   if (state.contactWritten) {
     // SendGrid's search can lag behind the job: look the contact up for a while.
     const deadline = Date.now() + (stopping.signal.aborted ? seconds(6) : seconds(60))
-    let contactId = null
+    let contactId: string | null = null
     while (contactId === null && Date.now() < deadline) {
-      const found = await call('POST', '/v3/marketing/contacts/search/emails', {
-        emails: [email]
-      }).catch(() => null)
-      contactId = found?.status === 200 ? (found.json?.result?.[email]?.contact?.id ?? null) : null
+      const found = await call('POST', '/v3/marketing/contacts/search/emails', { emails: [email] })
+      contactId = bodyOf200(found.answer) === null ? null : contactIdIn(objectIn(found.answer))
       if (contactId === null) await new Promise((resolve) => setTimeout(resolve, seconds(2)))
     }
     const deleted = contactId
-      ? await call('DELETE', `/v3/marketing/contacts?ids=${encodeURIComponent(contactId)}`).catch(
-          () => null
-        )
+      ? await call('DELETE', `/v3/marketing/contacts?ids=${encodeURIComponent(contactId)}`)
       : null
     if (deleted?.status === 202) log(`Deleted contact ${email} (${contactId}).`)
     else
@@ -348,16 +341,13 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
   })
 }
 
-let result = null
-let failure = null
+let result: Awaited<ReturnType<typeof measure>> | null = null
+let failure: string | null = null
 try {
   result = await measure()
   if (stopping.signal.aborted) failure = 'Stopped by a signal before the recompute showed'
 } catch (error) {
-  failure =
-    error instanceof Stop
-      ? error.message
-      : `Unexpected error: ${/** @type {Error} */ (error).message}`
+  failure = error instanceof Stop ? error.message : `Unexpected error: ${(error as Error).message}`
 } finally {
   const left = await cleanUp()
   for (const thing of left) console.error(`Left behind, delete it by hand: ${thing}`)
