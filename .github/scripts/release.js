@@ -27,14 +27,16 @@ if (!changelog.split(/\r?\n/).some((line) => line.startsWith(`## [${version}]`))
   fail(`CHANGELOG.md has no '## [${version}]' section`)
 }
 if (!isClean()) fail('the work tree is not clean')
-// The same ncc command `npm run bundle` runs, without needing a shell to run npm.
+// The same ncc commands `npm run bundle` runs (the action, then the live check), without a shell.
 const bundle = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts.bundle
 const ncc = join(root, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js')
-const built = spawnSync(process.execPath, [ncc, ...bundle.replace(/^ncc /, '').split(' ')], {
-  cwd: root,
-  encoding: 'utf8'
-})
-if (built.status !== 0) fail(`npm run bundle failed:\n${built.stderr}`)
+for (const command of bundle.split(' && ')) {
+  const built = spawnSync(process.execPath, [ncc, ...command.replace(/^ncc /, '').split(' ')], {
+    cwd: root,
+    encoding: 'utf8'
+  })
+  if (built.status !== 0) fail(`npm run bundle failed:\n${built.stderr}`)
+}
 if (!isClean('dist')) fail("dist/ is out of date: run 'npm run bundle' and commit it")
 if (
   spawnSync('git', ['rev-parse', '-q', '--verify', `refs/tags/v${version}`], { cwd: root })

@@ -102,6 +102,20 @@ describe('where the key may go', () => {
   })
 })
 
+describe('the tests', () => {
+  it('are imported and run by nothing outside __tests__/: tools and scripts live in tools/', () => {
+    const files = spawnSync('git', ['ls-files'], { cwd: projectRoot, encoding: 'utf8' })
+      .stdout.split('\n')
+      .filter((file) => /\.(m?js|ts|json|yml)$/.test(file) && !/^(dist|__tests__)\//.test(file))
+    const reaching = files.filter((file) =>
+      /(from|import\()\s*'[^']*__tests__|node [^\n]*__tests__\/|"[^"]*node [^"]*__tests__/.test(
+        readFileSync(join(projectRoot, file), 'utf8')
+      )
+    )
+    expect(reaching).toEqual([])
+  })
+})
+
 describe('the type check', () => {
   it('covers every .js, .mjs and .ts file outside dist/ and node_modules/, JavaScript included', () => {
     const check = JSON.parse(readFileSync(join(projectRoot, 'tsconfig.check.json'), 'utf8'))

@@ -305,7 +305,9 @@ describe('waitForRefreshes', () => {
       expect(result).toMatchObject({
         outcome: 'failed',
         annotation: 'error',
-        reason: 'deleted while waiting for its recompute'
+        reason: 'deleted while waiting for its recompute',
+        message:
+          'Segment "Newsletter" (s-9) was deleted while waiting for SendGrid to recompute it (reading it answered HTTP 404). No refresh was sent.'
       })
     })
 

@@ -102,11 +102,6 @@ export class SendGridClient {
     watchReusedConnections(this.http.getAgent(options.baseUrl))
   }
 
-  /** Any request to the configured host, as every other one is sent (the live check's own calls). */
-  request(method: HttpMethod, path: string, body?: unknown): Promise<ApiResult> {
-    return this.send(method, path, body === undefined ? undefined : JSON.stringify(body))
-  }
-
   refreshSegment(segmentId: string, timeZone: string): Promise<ApiResult> {
     return this.send('POST', refreshPath(segmentId), JSON.stringify({ user_time_zone: timeZone }))
   }
@@ -180,7 +175,8 @@ export class SendGridClient {
    * Sends with retries after 5xx, timeouts and network errors; 4xx (429 above all) and certificate
    * errors are final.
    */
-  private async send(method: HttpMethod, path: string, body?: string): Promise<ApiResult> {
+  /** Every request goes through here; subclasses (the live check's) send their own paths with it. */
+  protected async send(method: HttpMethod, path: string, body?: string): Promise<ApiResult> {
     let lostEarlierAttempt = false
     let staleRetries = 0
     for (let attempt = 1; ; attempt++) {

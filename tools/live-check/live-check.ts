@@ -106,8 +106,15 @@ if (problems.length > 0) {
   process.exit(2)
 }
 
+/** The action's client, for the live check's own calls, sent the way every other request is. */
+class LiveCheckClient extends SendGridClient {
+  request(method: HttpMethod, path: string, body?: unknown): Promise<ApiResult> {
+    return this.send(method, path, body === undefined ? undefined : JSON.stringify(body))
+  }
+}
+
 const stopping = new AbortController()
-const client = new SendGridClient({
+const client = new LiveCheckClient({
   apiKey,
   baseUrl,
   onBehalfOf: args['on-behalf-of'] ?? null,
