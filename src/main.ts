@@ -17,7 +17,12 @@ import { preflight } from './stages/preflight.js'
 import { refreshSegments } from './stages/refresh.js'
 import { setOutputs } from './report/outputs.js'
 import { cutShortSentence, planSentences } from './report/sentences.js'
-import { writeDryRunSummary, writeLookupSummary, writeSummary } from './report/summary.js'
+import {
+  writeDryRunSummary,
+  writeInvalidInputsSummary,
+  writeLookupSummary,
+  writeSummary
+} from './report/summary.js'
 import { annotate, failureMessage } from './report/verdict.js'
 import { RunRecord, type RunEnd } from './run/record.js'
 import { checkScheduleCoverage } from './stages/schedule-coverage.js'
@@ -38,7 +43,9 @@ export async function run(cancellation: Cancellation = listenForCancel()): Promi
     checkScheduleCoverage(settings)
     if (settings.dryRun) {
       await writeDryRunSummary(settings)
-      log.info('Dry run: every input is valid; nothing was sent to SendGrid.')
+      log.info(
+        'Dry run: the inputs are valid, and nothing was sent to SendGrid. So nothing was looked up: segment and Single Send names, contact jobs, quotas and freshness are resolved and read by a real run, before any refresh.'
+      )
       return
     }
     client = new SendGridClient({ ...settings, signal: cancellation.signal })
@@ -55,12 +62,14 @@ export async function run(cancellation: Cancellation = listenForCancel()): Promi
   } catch (error) {
     record.close()
     fail(error)
-    // Inputs fail before any request, with nothing to report. Lookups fail before any refresh:
-    // the summary says what could not be found. Anything else may come after refreshes were
+    // Inputs fail before any request: the summary says which and why. Lookups fail before any
+    // refresh: it says what could not be found. Anything else may come after refreshes were
     // spent, and the record holds them.
-    if (error instanceof LookupError && settings) {
+    if (error instanceof InvalidInputsError) {
+      await writeInvalidInputsSummary(error)
+    } else if (error instanceof LookupError && settings) {
       await writeLookupSummary(error, settings)
-    } else if (!(error instanceof InvalidInputsError) && settings && !record.isEmpty) {
+    } else if (settings && !record.isEmpty) {
       end = 'error'
       await writeSummary(record.outcome(end, settings.wait), settings)
     }

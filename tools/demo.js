@@ -29,7 +29,7 @@ const scenario = readScenario(file)
 const runs = scenario.runs ?? []
 console.log(`Story: ${asked}\n${scenario.description}\n`)
 const { simulatorUrl, runs: done } = await runStory(scenario, {
-  onRun: ({ title, inputs, cancelAfterSeconds, expectedExit, run }, index) => {
+  onRun: ({ title, inputs, cancelAfterSeconds, expect, unmet, run }, index) => {
     console.log(`=== Run ${index + 1} of ${runs.length}: ${title}`)
     console.log('--- inputs (with api-key and api-url of the simulator) ---')
     for (const [name, value] of Object.entries(inputs))
@@ -43,16 +43,17 @@ const { simulatorUrl, runs: done } = await runStory(scenario, {
     for (const [name, value] of Object.entries(run.outputs)) console.log(`${name}: ${value}`)
     console.log('\n--- job summary (GITHUB_STEP_SUMMARY, shown as text) ---')
     console.log(summaryAsText(run.summary))
-    const expected =
-      run.exitCode === expectedExit
-        ? expectedExit === 0
-          ? ''
-          : ', as this story expects'
-        : `, but this story expects ${expectedExit}`
-    console.log(`exit status: ${run.exitCode}${expected} (${Math.round(run.durationMs)} ms)\n`)
+    const expected = unmet.length > 0 ? '' : expect.exit === 0 ? '' : ', as this story expects'
+    console.log(`exit status: ${run.exitCode}${expected} (${Math.round(run.durationMs)} ms)`)
+    const claims = Object.entries(expect.outcomes).map(([name, outcome]) => `"${name}" ${outcome}`)
+    console.log(
+      unmet.length === 0
+        ? `As the story expects: ${claims.join(', ')}; ready ${expect.ready}; exit ${expect.exit}.\n`
+        : `Not as the story expects:\n${unmet.map((line) => `  ${line}`).join('\n')}\n`
+    )
   }
 })
-const unexpected = done.filter(({ run, expectedExit }) => run.exitCode !== expectedExit)
+const unexpected = done.filter(({ unmet }) => unmet.length > 0)
 console.log(`SendGrid simulator listened at ${simulatorUrl}`)
 if (unexpected.length > 0) {
   console.log(`Story ${asked}: ${unexpected.length} run(s) did not end as the story expects.`)

@@ -44,7 +44,7 @@ export async function runStory(scenario, options = {}) {
           }
         }
       )
-      const storyRun = { ...step, inputs, run, expectedExit: step.expectedExit ?? 0 }
+      const storyRun = { ...step, inputs, run, unmet: unmet(step.expect, run) }
       runs.push(storyRun)
       options.onRun?.(storyRun, index)
     }
@@ -59,6 +59,55 @@ export async function runStory(scenario, options = {}) {
  * @property {string} title
  * @property {Record<string, string>} inputs as the scenario gives them (without the key and URL)
  * @property {number | undefined} [cancelAfterSeconds]
- * @property {number} expectedExit
+ * @property {Expectation} expect what the story says this run shows
+ * @property {string[]} unmet each expectation that did not hold, in words; empty when all did
  * @property {import('./run-action.js').ActionRun} run
  */
+
+/**
+ * @typedef {object} Expectation what one run of a story claims: each segment's outcome (by name or
+ *   ID), the `ready` output, the exit status, and words the summary must hold
+ * @property {Record<string, string>} outcomes
+ * @property {boolean} ready
+ * @property {number} exit
+ * @property {string[]} [summary]
+ * @property {string[]} [log] words the action's log must hold
+ */
+
+/**
+ * Each expectation of a run that did not hold, as "Newsletter subscribers: expected fresh, was
+ * refreshed"; empty when every one did.
+ * @param {Expectation} expect
+ * @param {import('./run-action.js').ActionRun} run
+ * @returns {string[]}
+ */
+export function unmet(expect, run) {
+  /** @type {Array<{ segment_id: string, segment_name: string | null, outcome: string }>} */
+  const results = JSON.parse(run.outputs.results ?? '[]')
+  const lines = []
+  for (const [segment, outcome] of Object.entries(expect.outcomes)) {
+    const result = results.find((r) => r.segment_name === segment || r.segment_id === segment)
+    const was = result ? result.outcome : 'not in results'
+    if (was !== outcome) lines.push(`${segment}: expected ${outcome}, was ${was}`)
+  }
+  for (const result of results) {
+    const named = [result.segment_name, result.segment_id].some(
+      (key) => key && key in expect.outcomes
+    )
+    if (!named)
+      lines.push(
+        `${result.segment_name ?? result.segment_id}: ${result.outcome}, which the story does not expect`
+      )
+  }
+  const ready = run.outputs.ready === 'true'
+  if (ready !== expect.ready) lines.push(`ready: expected ${expect.ready}, was ${ready}`)
+  if (run.exitCode !== expect.exit)
+    lines.push(`exit status: expected ${expect.exit}, was ${run.exitCode}`)
+  for (const words of expect.summary ?? []) {
+    if (!run.summary.includes(words)) lines.push(`summary: expected to say "${words}"`)
+  }
+  for (const words of expect.log ?? []) {
+    if (!run.stdout.includes(words)) lines.push(`log: expected to say "${words}"`)
+  }
+  return lines
+}

@@ -120,6 +120,8 @@ async function main() {
     globals: { [instantVariable]: instant },
     testMatch: undefined,
     testRegex: suites.map((name) => `__tests__/${name}\\.test\\.ts$`),
+    // A setting of the whole run, not of a project.
+    maxWorkers: undefined,
     collectCoverage: undefined,
     coverageThreshold: undefined,
     collectCoverageFrom: undefined,

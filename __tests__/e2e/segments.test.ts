@@ -143,7 +143,7 @@ describe.each(runtimes)('the built action on $name', ({ node }) => {
         level: 'warning',
         properties: 'title=Time zone',
         message:
-          'time-zone "EST" is a fixed UTC-05:00 without daylight saving; for US Eastern time use America/New_York.'
+          'time-zone "EST" is a fixed UTC-05:00 without daylight saving; for US Eastern time use America/New_York. It is sent to SendGrid as user_time_zone America/Panama.'
       })
     })
 

@@ -143,15 +143,19 @@ describe('npm run demo -- STORY', () => {
     expect(cancelled.run.summary).toContain('Cancelled after 1 refresh: Spring sale was refreshed')
   }, 30_000)
 
-  it('exits 1 when a run does not end as its story expects', async () => {
+  it('exits 1 when a run does not end as its story expects, naming what was expected and what happened', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'refresh-segment-story-'))
     try {
       const scenario = JSON.parse(readFileSync(join(scenariosDir, 'segments-by-name.json'), 'utf8'))
-      scenario.runs[0].expectedExit = 1
+      scenario.runs[0].expect.outcomes['VIP customers'] = 'fresh'
+      scenario.runs[0].expect.exit = 1
+      scenario.runs[0].expect.summary = ['words no summary holds']
       const file = join(dir, 'expects-a-failure.json')
       writeFileSync(file, JSON.stringify(scenario))
       const run = await demo(file)
-      expect(run.stdout).toContain('exit status: 0, but this story expects 1')
+      expect(run.stdout).toContain(
+        'Not as the story expects:\n  VIP customers: expected fresh, was refreshed\n  exit status: expected 1, was 0\n  summary: expected to say "words no summary holds"\n'
+      )
       expect(run.stdout).toContain('1 run(s) did not end as the story expects.')
       expect(run.status).toBe(1)
     } finally {
@@ -193,7 +197,15 @@ describe('scenario files', () => {
     ],
     [
       { description: 'x', sendgrid: {}, runs: [{ title: 't', inputs: {}, cancelAfter: 3 }] },
-      'runs[0] has "cancelAfter"'
+      'runs[0] needs "expect"'
+    ],
+    [
+      {
+        description: 'x',
+        sendgrid: {},
+        runs: [{ title: 't', inputs: {}, expect: { outcomes: {}, ready: 'yes', exit: 0 } }]
+      },
+      'runs[0].expect.ready must be a boolean, not string'
     ],
     ['{ "description": ', '']
   ])('refuses a mistake, naming the file and the key: %j', (content, message) => {
@@ -233,6 +245,10 @@ describe('npm run -s simulator', () => {
   it.each([
     [['--segmnt', 'x'], "Unknown option '--segmnt'"],
     [['--port', 'eighty'], '--port must be a whole number of 0 or more, not "eighty".'],
+    [
+      ['--segment', 'bad'],
+      '--segment must be UUID=Name, such as 1588e03b-50aa-454a-97d1-e1530345a5ec=Spring sale, not "bad".'
+    ],
     [
       ['--scenario', 'no-such-story'],
       '--scenario: no file "no-such-story", and no scenario of that name.'

@@ -83,8 +83,8 @@ describe('findSingleSends', () => {
       ['c-3', null]
     ])
     expect(stdout.text.split('\n')).toEqual([
-      'Single Send "Promo" goes out at 12:30 UTC, in 30 minutes to 1 segment(s).',
-      'Single Send "Soon" goes out at 12:10 UTC, in 10 minutes to 1 segment(s).',
+      'Single Send "Promo" goes out at 12:30 UTC, in 30 minutes, to 1 segment(s).',
+      'Single Send "Soon" goes out at 12:10 UTC, in 10 minutes, to 1 segment(s).',
       ''
     ])
   })

@@ -50,6 +50,7 @@ describe('getSettings', () => {
       contactJobIds: [],
       contactsSettleMs: 0,
       timeZone: 'UTC',
+      userTimeZone: 'UTC',
       onRateLimit: 'warn',
       baseUrl: 'https://api.sendgrid.com',
       onBehalfOf: null,
@@ -143,7 +144,7 @@ describe('getSettings', () => {
 
   it('asks for a source of segments, naming every input that can be one', () => {
     expect(problemsFor({ 'segment-ids': '', 'single-sends-within-minutes': '0' })).toEqual([
-      `Input 'segment-ids' has an invalid value "": give at least one segment ID (or use segment-names, single-send-ids, single-send-names or single-sends-within-minutes)`
+      'No segment to refresh: give at least one of segment-ids, segment-names, single-send-ids, single-send-names or single-sends-within-minutes.'
     ])
   })
 
@@ -164,7 +165,7 @@ describe('getSettings', () => {
       '1 hour',
       /'single-sends-within-minutes' has an invalid value "1 hour"/
     ],
-    ['segment-ids', '', /'segment-ids'.*at least one segment ID/],
+    ['segment-ids', '', /^No segment to refresh: give at least one of segment-ids, segment-names/],
     [
       'segment-ids',
       `${id}, 1234`,
@@ -270,28 +271,30 @@ describe('getSettings', () => {
     [
       'EST',
       'America/Panama',
-      'time-zone "EST" is a fixed UTC-05:00 without daylight saving; for US Eastern time use America/New_York.'
+      'time-zone "EST" is a fixed UTC-05:00 without daylight saving; for US Eastern time use America/New_York. It is sent to SendGrid as user_time_zone America/Panama.'
     ],
     [
       'CET',
       'Europe/Brussels',
-      'time-zone "CET" is Central European Time, which current time zone data treats as Europe/Brussels; use your city, such as Europe/Berlin or Europe/Paris.'
+      'time-zone "CET" is Central European Time, which current time zone data treats as Europe/Brussels; use your city, such as Europe/Berlin or Europe/Paris. It is sent to SendGrid as user_time_zone Europe/Brussels.'
     ],
     [
       'GMT',
       'UTC',
-      'time-zone "GMT" is UTC+00:00 all year, without British Summer Time; for UK time use Europe/London.'
+      'time-zone "GMT" is UTC+00:00 all year, without British Summer Time; for UK time use Europe/London. It is sent to SendGrid as user_time_zone UTC.'
     ],
     [
       'Japan',
       'Asia/Tokyo',
-      'time-zone "Japan" is an old name that time zone data reads as Asia/Tokyo; use Asia/Tokyo, or your own city\'s zone.'
+      'time-zone "Japan" is an old name that time zone data reads as Asia/Tokyo; use Asia/Tokyo, or your own city\'s zone. It is sent to SendGrid as user_time_zone Asia/Tokyo.'
     ]
   ])(
-    'takes %s, an IANA name without a city, with a warning of what it is',
+    'takes %s, an IANA name without a city, shown as written, with a warning of what it is',
     (zone, sent, warning) => {
       const settings = settingsFor({ 'time-zone': zone })
-      expect(settings.timeZone).toBe(sent)
+      // Shown as written everywhere; the canonical name only goes to SendGrid, and into the warning.
+      expect(settings.timeZone).toBe(zone)
+      expect(settings.userTimeZone).toBe(sent)
       expect(settings.timeZoneWarning).toBe(warning)
     }
   )
@@ -343,6 +346,22 @@ describe('getSettings', () => {
     ])
     expect(settingsFor({ 'max-contacts-change-percent': '0' }).maxContactsChangePercent).toBe(0)
     expect(settingsFor({ 'max-contacts-change-percent': ' ' }).maxContactsChangePercent).toBeNull()
+  })
+
+  it('suggests the zone one or two letters from a misspelt one, and none for a name far from any', () => {
+    expect(problemsFor({ 'time-zone': 'Europe/Londn' })).toEqual([
+      `Input 'time-zone' has an invalid value "Europe/Londn": it is not a known IANA time zone name. Did you mean Europe/London?`
+    ])
+    expect(problemsFor({ 'time-zone': 'america/chicgo' })[0]).toContain(
+      'Did you mean America/Chicago?'
+    )
+    // Closest first, then by name.
+    expect(problemsFor({ 'time-zone': 'Asia/Aman' })[0]).toContain(
+      'Did you mean Asia/Amman or Asia/Aden?'
+    )
+    expect(problemsFor({ 'time-zone': 'Mars/Olympus' })[0]).toContain(
+      'it is not a known IANA time zone name (examples: UTC, America/Chicago, Europe/Berlin)'
+    )
   })
 
   it('reports every bad input at once', () => {
@@ -476,7 +495,7 @@ describe('contact-job-ids and contacts-settle-seconds', () => {
 
   it('is not a source of segments', () => {
     expect(problemsFor({ 'segment-ids': '', 'contact-job-ids': 'job1' })).toEqual([
-      `Input 'segment-ids' has an invalid value "": give at least one segment ID (or use segment-names, single-send-ids, single-send-names or single-sends-within-minutes)`
+      'No segment to refresh: give at least one of segment-ids, segment-names, single-send-ids, single-send-names or single-sends-within-minutes.'
     ])
   })
 

@@ -736,7 +736,7 @@ describe('run', () => {
         level: 'warning',
         properties: 'title=Time zone',
         message:
-          'time-zone "GMT" is UTC+00:00 all year, without British Summer Time; for UK time use Europe/London.'
+          'time-zone "GMT" is UTC+00:00 all year, without British Summer Time; for UK time use Europe/London. It is sent to SendGrid as user_time_zone UTC.'
       }
     ])
     const city = await runWith({
@@ -842,9 +842,16 @@ describe('run', () => {
   })
 
   it('reports invalid inputs and a dry run without sending anything', async () => {
-    const invalid = await runWith({ 'segment-ids': 'nope', wait: 'sometimes' })
+    const invalid = await runWith({ 'segment-ids': 'nope', wait: '<b>sometimes</b>' })
     expect(invalid.exitCode).toBe(1)
-    expect(invalid.summary).toBe('')
+    // Which inputs, what was wrong, and that nothing was sent; outside text stays text.
+    expect(invalid.summary).toContain(
+      '<p><strong>2 inputs are invalid, so nothing was sent to SendGrid.</strong></p>'
+    )
+    expect(invalid.summary).toContain('<td><code>segment-ids</code></td><td><code>nope</code></td>')
+    expect(invalid.summary).toContain('<code>&lt;b&gt;sometimes&lt;/b&gt;</code>')
+    expect(invalid.summary).not.toContain('<b>sometimes')
+    expect(invalid.summary).toContain('No request was sent, so no refresh budget was spent.')
     expect(invalid.annotations.map((a) => a.properties)).toEqual([
       'title=Invalid input%3A segment-ids',
       'title=Invalid input%3A wait',
@@ -854,7 +861,7 @@ describe('run', () => {
     expect(invalid.outputs['single-sends']).toBe('[]')
     expect(invalid.annotations.map((a) => a.message)).toEqual([
       expect.stringContaining(`'segment-ids' has an invalid value "nope"`),
-      expect.stringContaining(`'wait' has an invalid value "sometimes"`),
+      expect.stringContaining(`'wait' has an invalid value "<b>sometimes</b>"`),
       '2 input(s) are invalid; nothing was sent to SendGrid.'
     ])
     const dry = await runWith({
@@ -874,7 +881,7 @@ describe('run', () => {
     expect(stdout.split('\n').filter((line) => !line.startsWith('::'))).toEqual([
       `Segment ${ids.a} was given more than once in segment-ids; it is refreshed once.`,
       `Would refresh 2 segment(s) (${ids.a}, "Beta") and the segments of Single Send cafe0000-0000-4000-8000-000000000001, Single Send "Promo", every Single Send scheduled in the next 15 minutes at ${simulator.url} (time zone UTC).`,
-      'Dry run: every input is valid; nothing was sent to SendGrid.',
+      'Dry run: the inputs are valid, and nothing was sent to SendGrid. So nothing was looked up: segment and Single Send names, contact jobs, quotas and freshness are resolved and read by a real run, before any refresh.',
       ''
     ])
   })

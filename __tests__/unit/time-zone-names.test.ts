@@ -114,7 +114,11 @@ describe('the zone names people write', () => {
     const entry = abbreviation(name.toLowerCase())
     expect(entry?.iana).toBe(iana)
     expect(`${entry?.is}; ${entry?.use}`).toBe(words)
-    if (iana) expect(timeZoneWarning(name, 'X/Y')).toBe(`time-zone "${name}" is ${words}.`)
+    if (iana) {
+      expect(timeZoneWarning(name, 'X/Y')).toBe(
+        `time-zone "${name}" is ${words}. It is sent to SendGrid as user_time_zone X/Y.`
+      )
+    }
   })
 
   it('knows no other name, and no inherited property', () => {
@@ -125,7 +129,7 @@ describe('the zone names people write', () => {
 
   it('warns about an old name without a city by what it is read as, and never about a city or UTC', () => {
     expect(timeZoneWarning('Zulu', 'UTC')).toBe(
-      `time-zone "Zulu" is an old name that time zone data reads as UTC; use UTC, or your own city's zone.`
+      `time-zone "Zulu" is an old name that time zone data reads as UTC; use UTC, or your own city's zone. It is sent to SendGrid as user_time_zone UTC.`
     )
     expect(timeZoneWarning('America/Chicago', 'America/Chicago')).toBeNull()
     expect(timeZoneWarning('utc', 'UTC')).toBeNull()

@@ -157,10 +157,12 @@ describe('waitForRefreshes', () => {
     expect(stdout.text.split('\n')).toEqual([
       'Waiting up to 60 s for 3 segment(s) to finish refreshing...',
       'Could not read Segment "Gamma" (s-3) (HTTP 500); still waiting.',
-      expect.stringMatching(/^Still waiting for 2 segment\(s\) after 0\.[1-9] s: Alpha, Gamma$/),
+      expect.stringMatching(
+        /^Still waiting for 2 segment\(s\) after 0\.[1-9] s: "Alpha", "Gamma"$/
+      ),
       'Segment "Alpha" (s-1) refreshed (refresh job job-s-1) and recomputed at 12:00:00 UTC by SendGrid\'s sample_updated_at, about 2 s after SendGrid accepted the refresh. It now has 12 contacts (2,345 before).',
       'Could not read Segment "Gamma" (s-3) (timeout); still waiting.',
-      expect.stringMatching(/^Still waiting for 1 segment\(s\) after 0\.[1-9] s: Gamma$/),
+      expect.stringMatching(/^Still waiting for 1 segment\(s\) after 0\.[1-9] s: "Gamma"$/),
       'Segment "Gamma" (s-3) refreshed and recomputed at 12:00:01 UTC by SendGrid\'s sample_updated_at. It now has 1,234 contacts.',
       ''
     ])

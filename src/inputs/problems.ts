@@ -19,3 +19,27 @@ export class InvalidInputsError extends Error {
     this.name = 'InvalidInputsError'
   }
 }
+
+/** The inputs that name what to refresh; a run needs at least one of them. */
+export const segmentSources = [
+  'segment-ids',
+  'segment-names',
+  'single-send-ids',
+  'single-send-names',
+  'single-sends-within-minutes'
+]
+
+/** No input names anything to refresh: not a bad value, but a missing one, said as such. */
+export class NoSegmentsGiven extends InputProblem {
+  constructor() {
+    super(
+      segmentSources.join(', '),
+      '',
+      `give at least one of ${segmentSources.slice(0, -1).join(', ')} or ${segmentSources.at(-1)}`
+    )
+  }
+
+  override toString(): string {
+    return `No segment to refresh: ${this.reason}.`
+  }
+}

@@ -4,8 +4,8 @@ import * as core from '@actions/core'
 import { recomputedByChoices, type RecomputedBy } from '../run/recompute.js'
 import { baseUrlFor, dataResidencies, dataResidencyHosts } from './api-url.js'
 import { parseContactJobIds, parseIdList, parseNames, parseSegmentIds } from './lists.js'
-import { InputProblem, InvalidInputsError } from './problems.js'
-import { parseTimeZone } from './time-zone.js'
+import { InputProblem, InvalidInputsError, NoSegmentsGiven } from './problems.js'
+import { parseTimeZone, shownTimeZone } from './time-zone.js'
 import { timeZoneWarning } from './time-zone-names.js'
 
 export { InputProblem, InvalidInputsError } from './problems.js'
@@ -30,8 +30,10 @@ export interface Settings {
   contactJobIds: string[]
   /** How long after the last contact job finished its contacts count as landed. */
   contactsSettleMs: number
-  /** Canonical IANA name sent as `user_time_zone`. */
+  /** The zone as the user wrote it (`EST` stays `EST`): every time and every word is in it. */
   timeZone: string
+  /** Its canonical IANA name, sent to SendGrid as `user_time_zone`. */
+  userTimeZone: string
   /** Why the zone as given may not be what the user means (EST, GMT, CET...); null for city zones. */
   timeZoneWarning: string | null
   onRateLimit: RateLimitPolicy
@@ -143,16 +145,11 @@ export function getSettings(): Settings {
     ['segment-ids', 'single-send-ids', 'single-sends-within-minutes'].includes(p.input)
   )
   if (sources.length === 0 && singleSendsWithinMs === 0 && !unreadable) {
-    problems.push(
-      new InputProblem(
-        'segment-ids',
-        core.getInput('segment-ids'),
-        'give at least one segment ID (or use segment-names, single-send-ids, single-send-names or single-sends-within-minutes)'
-      )
-    )
+    problems.push(new NoSegmentsGiven())
   }
 
-  const timeZone = check(() => parseTimeZone(readInput('time-zone')), 'UTC')
+  const zoneAsWritten = readInput('time-zone')
+  const userTimeZone = check(() => parseTimeZone(zoneAsWritten), 'UTC')
   const settings: Settings = {
     apiKey,
     segmentIds,
@@ -163,8 +160,9 @@ export function getSettings(): Settings {
     singleSendsWithinMs,
     contactJobIds,
     contactsSettleMs: check(() => parseSecondsUpTo('contacts-settle-seconds', 3600), 0),
-    timeZone,
-    timeZoneWarning: timeZoneWarning(readInput('time-zone'), timeZone),
+    timeZone: shownTimeZone(zoneAsWritten, userTimeZone),
+    userTimeZone,
+    timeZoneWarning: timeZoneWarning(zoneAsWritten, userTimeZone),
     onRateLimit: check(() => parseChoice('on-rate-limit', ['warn', 'fail'] as const), 'warn'),
     baseUrl: check(() => parseBaseUrl(), dataResidencyHosts.global),
     onBehalfOf: check(() => parseOnBehalfOf(), null),

@@ -143,6 +143,7 @@ export function abbreviation(value: string): Abbreviation | undefined {
 export function timeZoneWarning(value: string, canonical: string): string | null {
   if (value.includes('/') || /^UTC$/i.test(value)) return null
   const known = abbreviation(value)
-  if (known) return `time-zone "${value}" is ${known.is}; ${known.use}.`
-  return `time-zone "${value}" is an old name that time zone data reads as ${canonical}; use ${canonical}, or your own city's zone.`
+  const sent = ` It is sent to SendGrid as user_time_zone ${canonical}.`
+  if (known) return `time-zone "${value}" is ${known.is}; ${known.use}.${sent}`
+  return `time-zone "${value}" is an old name that time zone data reads as ${canonical}; use ${canonical}, or your own city's zone.${sent}`
 }

@@ -1,4 +1,5 @@
 // The `time-zone` input: IANA names only, since SendGrid takes no offsets.
+import { editDistance } from '../stages/name-match.js'
 import { InputProblem } from './problems.js'
 import { abbreviation } from './time-zone-names.js'
 
@@ -21,14 +22,36 @@ export function parseTimeZone(value: string): string {
   try {
     canonical = new Intl.DateTimeFormat('en-US', { timeZone: value }).resolvedOptions().timeZone
   } catch {
+    const near = nearZones(value)
     throw new InputProblem(
       'time-zone',
       value,
-      'it is not a known IANA time zone name (examples: UTC, America/Chicago, Europe/Berlin)'
+      near.length > 0
+        ? `it is not a known IANA time zone name. Did you mean ${near.join(' or ')}?`
+        : 'it is not a known IANA time zone name (examples: UTC, America/Chicago, Europe/Berlin)'
     )
   }
   if (/^[+\-\u2212]/.test(canonical)) throw new InputProblem('time-zone', value, offsetReason)
   return canonical
+}
+
+/**
+ * The zone as the user wrote it, for every word the action writes: `EST` stays `EST`. A listed zone
+ * gets its canonical spelling (`america/chicago` is America/Chicago).
+ */
+export function shownTimeZone(value: string, canonical: string): string {
+  return listedTimeZones().has(value.toLowerCase()) ? canonical : value
+}
+
+/** The zones one or two letters from `value` (a slip of the keyboard), closest first. */
+function nearZones(value: string): string[] {
+  const wanted = value.toLowerCase()
+  return [...listedTimeZones()]
+    .map(([lower, zone]) => ({ zone, distance: editDistance(wanted, lower) }))
+    .filter(({ distance }) => distance <= 2)
+    .sort((a, b) => a.distance - b.distance || a.zone.localeCompare(b.zone))
+    .slice(0, 3)
+    .map(({ zone }) => zone)
 }
 
 let timeZonesByLowerCase: Map<string, string> | undefined

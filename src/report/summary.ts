@@ -3,7 +3,7 @@
 import * as core from '@actions/core'
 import { contactsSentence, jobCounts } from '../stages/contact-jobs.js'
 import { describeInstant, formatCount } from '../time/human-time.js'
-import type { Settings } from '../inputs/settings.js'
+import type { InvalidInputsError, Settings } from '../inputs/settings.js'
 import { log } from './log.js'
 import type { LookupError } from '../stages/name-match.js'
 import type { SegmentResult } from '../run/results.js'
@@ -167,6 +167,28 @@ export async function writeLookupSummary(error: LookupError, settings: Settings)
       .addTable([header('What', 'Given'), ...askedRows(settings, false)])
       .addRaw('</details>', true)
       .addRaw('<p>No refresh request was sent, so no budget was spent.</p>', true)
+      .write()
+  } catch (writeError) {
+    summaryNotWritten(writeError)
+  }
+}
+
+/** The summary of a run whose inputs are invalid: which, what was wrong, and that nothing was sent. */
+export async function writeInvalidInputsSummary(error: InvalidInputsError): Promise<void> {
+  const rows = error.problems.map((p) => [
+    code(p.input),
+    code(p.value),
+    escapeHtml(p.reason.replace(/^it /, ''))
+  ])
+  try {
+    await core.summary
+      .addHeading('SendGrid segment refresh', 2)
+      .addRaw(
+        `<p><strong>${error.problems.length === 1 ? '1 input is' : `${error.problems.length} inputs are`} invalid, so nothing was sent to SendGrid.</strong></p>`,
+        true
+      )
+      .addTable([header('Input', 'Value given', 'What is wrong'), ...rows])
+      .addRaw('<p>No request was sent, so no refresh budget was spent.</p>', true)
       .write()
   } catch (writeError) {
     summaryNotWritten(writeError)

@@ -42,7 +42,7 @@ export async function refreshSegments(
     planned.map(async ({ target, before }) => {
       const sentAt = Date.now()
       record.sending(target.segmentId)
-      const answer = await client.refreshSegment(target.segmentId, settings.timeZone)
+      const answer = await client.refreshSegment(target.segmentId, settings.userTimeZone)
       const result = classifyRefresh(answer, {
         ...target,
         onRateLimit: settings.onRateLimit,

@@ -77,6 +77,12 @@ export async function findSingleSends(
       )
     }
     for (const soon of due.soon) add(soon.id)
+    const next = due.later[0]
+    if (next) {
+      log.info(
+        `Single Send "${next.name}" is scheduled later, ${describeInstant(Date.parse(next.sendAt!), settings.timeZone, now)}, after the next ${settings.singleSendsWithinMs / 60_000} minutes (single-sends-within-minutes): it is left alone until a run closer to its send.`
+      )
+    }
     if (due.soon.length === 0) {
       log.notice(
         `No Single Send is scheduled to go out in the next ${settings.singleSendsWithinMs / 60_000} minutes (single-sends-within-minutes).`,
@@ -108,20 +114,22 @@ export async function findSingleSends(
 
 /**
  * Scheduled Single Sends whose send time falls between now and `withinMs` from now, soonest first,
- * and those whose send time passed within the same span before now (going out already).
+ * those whose send time passed within the same span before now (going out already), and those after
+ * it (later), soonest first.
  */
 export function dueWithin(
   singleSends: Array<Pick<SingleSend, 'id' | 'name' | 'status' | 'sendAt'>>,
   now: number,
   withinMs: number
-): { soon: typeof singleSends; goingOut: typeof singleSends } {
+): { soon: typeof singleSends; goingOut: typeof singleSends; later: typeof singleSends } {
   const timed = singleSends
     .map((s) => ({ singleSend: s, at: scheduledSendTime(s) }))
     .filter((t): t is { singleSend: (typeof singleSends)[number]; at: number } => t.at !== null)
     .sort((a, b) => a.at - b.at)
   return {
     soon: timed.filter(({ at }) => at >= now && at <= now + withinMs).map((t) => t.singleSend),
-    goingOut: timed.filter(({ at }) => at < now && at >= now - withinMs).map((t) => t.singleSend)
+    goingOut: timed.filter(({ at }) => at < now && at >= now - withinMs).map((t) => t.singleSend),
+    later: timed.filter(({ at }) => at > now + withinMs).map((t) => t.singleSend)
   }
 }
 
@@ -153,7 +161,7 @@ function served(singleSend: SingleSend, timeZone: string, now: number): ServedSi
     )
   } else if (singleSend.sendAt) {
     log.info(
-      `${label} goes out ${describeInstant(Date.parse(singleSend.sendAt), timeZone, now)} to ${singleSend.segmentIds.length} segment(s).`
+      `${label} goes out ${describeInstant(Date.parse(singleSend.sendAt), timeZone, now)}, to ${singleSend.segmentIds.length} segment(s).`
     )
   }
   return { ...singleSend, nothingToRefresh }

@@ -114,7 +114,7 @@ export async function waitForRefreshes(
     campaigns.warnIfDue(pendingIds(), (id) => labelOf(watched, id), Date.now())
     if (pending.size > 0) {
       log.info(
-        `Still waiting for ${pending.size} segment(s) after ${elapsed(Date.now() - started)}: ${[...pending.values()].map((w) => w.result.segmentName ?? w.result.segmentId).join(', ')}`
+        `Still waiting for ${pending.size} segment(s) after ${elapsed(Date.now() - started)}: ${[...pending.values()].map((w) => (w.result.segmentName === null ? w.result.segmentId : JSON.stringify(w.result.segmentName))).join(', ')}`
       )
     }
   }

@@ -67,9 +67,17 @@ if (values.scenario !== undefined) {
 const options = scenario
   ? simulatorOptions(scenario, Date.now())
   : { refreshDelayMs: 1000, segments: [] }
+const segmentSpec = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})=(.+)$/i
+const badSegments = values.segment.filter((spec) => !segmentSpec.test(spec))
+if (badSegments.length > 0) {
+  console.error(
+    `--segment must be UUID=Name, such as 1588e03b-50aa-454a-97d1-e1530345a5ec=Spring sale, not ${badSegments.map((s) => JSON.stringify(s)).join(', ')}.`
+  )
+  process.exit(2)
+}
 const extraSegments = values.segment.map((spec) => {
-  const [id, ...name] = spec.split('=')
-  return { id: id.toLowerCase(), ...(name.length > 0 ? { name: name.join('=') } : {}) }
+  const [, id, name] = /** @type {RegExpExecArray} */ (segmentSpec.exec(spec))
+  return { id: id.toLowerCase(), name }
 })
 const simulator = await startSimulator({
   ...options,

@@ -47,14 +47,16 @@ const shapes = {
     rejected: 'number',
     finishesInSeconds: 'number'
   },
-  run: { title: 'string', inputs: 'object', cancelAfterSeconds: 'number', expectedExit: 'number' }
+  run: { title: 'string', inputs: 'object', cancelAfterSeconds: 'number', expect: 'object' },
+  expect: { outcomes: 'object', ready: 'boolean', exit: 'number', summary: 'array', log: 'array' }
 }
 const required = {
   scenario: ['description', 'sendgrid'],
   segment: ['id', 'name'],
   singleSend: ['id', 'name'],
   contactJob: ['id'],
-  run: ['title', 'inputs']
+  run: ['title', 'inputs', 'expect'],
+  expect: ['outcomes', 'ready', 'exit']
 }
 
 /** The stories in the scenarios folder, by name (the file name without `.json`). */
@@ -102,9 +104,10 @@ export function readScenario(file) {
       check(item, kind, where(`sendgrid.${list}[${i}]`))
     )
   }
-  ;(parsed.runs ?? []).forEach((/** @type {unknown} */ run, /** @type {number} */ i) =>
+  ;(parsed.runs ?? []).forEach((/** @type {any} */ run, /** @type {number} */ i) => {
     check(run, 'run', where(`runs[${i}]`))
-  )
+    check(run.expect, 'expect', where(`runs[${i}].expect`))
+  })
   return /** @type {Scenario} */ (parsed)
 }
 
@@ -112,7 +115,7 @@ export function readScenario(file) {
  * @typedef {object} Scenario
  * @property {string} description
  * @property {Record<string, any>} sendgrid
- * @property {Array<{ title: string, inputs: Record<string, string>, cancelAfterSeconds?: number, expectedExit?: number }>} [runs]
+ * @property {Array<{ title: string, inputs: Record<string, string>, cancelAfterSeconds?: number, expect: import('../story.js').Expectation }>} [runs]
  */
 
 /**
