@@ -138,7 +138,7 @@ async function main() {
       '--json',
       `--outputFile=${results}`,
       '--config',
-      JSON.stringify({ projects, maxWorkers: base.maxWorkers })
+      JSON.stringify({ projects, maxWorkers: base.maxWorkers, testTimeout: base.testTimeout })
     ],
     // One runtime for the bundle's suites: the clock reaches the words, not the runtime.
     {
