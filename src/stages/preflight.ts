@@ -86,7 +86,7 @@ export async function preflight(
       )
       if (note) log.notice(note, { title: 'New segment' })
       const verdict = verdictOf(target, before, settings, at, contactsLandedAt)
-      if (verdict?.waitFrom != null)
+      if (verdict && verdict.waitFrom !== null)
         recomputing.push({ result: verdict.result, before, acceptedAt: verdict.waitFrom })
       if (verdict) settled.push(verdict.result)
       else toRefresh.push({ target, before })
