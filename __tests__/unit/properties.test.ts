@@ -167,7 +167,18 @@ describe('nextMidnight', () => {
     return (t: number) => format.format(t)
   }
 
-  it('is the first instant of the next local day, after now and at most 25 hours ahead, in every zone', () => {
+  /** The zone's offset from UTC at an instant, in milliseconds. */
+  const offsetIn = (zone: string) => {
+    const format = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'longOffset' })
+    return (t: number) => {
+      const name = format.formatToParts(t).find((part) => part.type === 'timeZoneName')?.value ?? ''
+      const [, sign, hours, minutes] = /^GMT(?:([+-])(\d\d):(\d\d))?/.exec(name) ?? []
+      const size = (Number(hours ?? 0) * 60 + Number(minutes ?? 0)) * 60_000
+      return sign === '-' ? -size : size
+    }
+  }
+
+  it('is the first instant of a later local day, and a day lasts 24 hours plus what clocks fall back, in every zone', () => {
     fc.assert(
       fc.property(
         fc.constantFrom(...zones),
@@ -180,11 +191,15 @@ describe('nextMidnight', () => {
           const now = date.getTime()
           const next = nextMidnight(now, zone)
           const day = dateIn(zone)
+          const offset = offsetIn(zone)
           expect(next).toBeGreaterThan(now)
-          expect(next - now).toBeLessThanOrEqual(25 * hour)
-          expect(day(next)).not.toBe(day(now))
-          // One second earlier is still the day of `now`: nothing of the new day is skipped.
-          expect(day(next - 1000)).toBe(day(now))
+          expect(day(next) > day(now)).toBe(true)
+          // Nothing before it is on a later day: not one second earlier, nor any quarter hour.
+          expect(day(next - 1000) > day(now)).toBe(false)
+          for (let t = now; t < next; t += hour / 4) expect(day(t) > day(now)).toBe(false)
+          expect(next - now).toBeLessThanOrEqual(
+            24 * hour + Math.max(0, offset(now) - offset(next))
+          )
         }
       ),
       { numRuns: 2000 }

@@ -35,19 +35,26 @@ export function sameDay(a, b, zone) {
 }
 
 /**
- * The first instant after `ms` whose local date in `zone` differs: found by bisection, so it has no
- * daylight-saving arithmetic to get wrong.
+ * The first instant after `ms` on a later local date in `zone`: found a quarter of an hour at a
+ * time, then by bisection within that quarter, so it has no daylight-saving arithmetic to get
+ * wrong, and clocks that fall back across midnight do not hide the first one.
  * @param {number} ms
  * @param {string} zone
  */
 export function nextMidnight(ms, zone) {
   const today = localDate(ms, zone)
+  const later = (/** @type {number} */ t) => localDate(t, zone) > today
+  const quarter = hourMs / 4
   let low = ms
-  let high = ms + 27 * hourMs
+  let high = ms + quarter
+  while (!later(high)) {
+    low = high
+    high += quarter
+  }
   while (high - low > 1000) {
     const mid = Math.floor((low + high) / 2)
-    if (localDate(mid, zone) === today) low = mid
-    else high = mid
+    if (later(mid)) high = mid
+    else low = mid
   }
   return Math.floor(high / 1000) * 1000
 }
