@@ -4,6 +4,7 @@
 import { runAction } from './run-action.js'
 import { simulatorOptions } from './simulator/scenario.js'
 import { demoApiKey, startSimulator } from './simulator/index.js'
+import { summaryAsText } from './summary-text.js'
 
 /**
  * Windows cannot send another process Ctrl-C: there the demo asks the action to cancel by message.
@@ -103,11 +104,13 @@ export function unmet(expect, run) {
   if (ready !== expect.ready) lines.push(`ready: expected ${expect.ready}, was ${ready}`)
   if (run.exitCode !== expect.exit)
     lines.push(`exit status: expected ${expect.exit}, was ${run.exitCode}`)
+  // The summary as a person reads it: text, not HTML.
+  const summary = summaryAsText(run.summary)
   for (const words of expect.summary ?? []) {
-    if (!run.summary.includes(words)) lines.push(`summary: expected to say "${words}"`)
+    if (!summary.includes(words)) lines.push(`summary: expected to say ${JSON.stringify(words)}`)
   }
   for (const words of expect.log ?? []) {
-    if (!run.stdout.includes(words)) lines.push(`log: expected to say "${words}"`)
+    if (!run.stdout.includes(words)) lines.push(`log: expected to say ${JSON.stringify(words)}`)
   }
   return lines
 }

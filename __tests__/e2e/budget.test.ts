@@ -94,7 +94,7 @@ describe.each(runtimes)('the refresh budget, built action on $name', ({ node }) 
       `recomputed ${wallClock(refreshedAt, 'UTC')}, 15 minutes ago, after a refresh accepted ${wallClock(refreshedAt, 'UTC')}, 15 minutes ago`
     )
     expect(JSON.parse(outputs['rate-limited'])).toEqual([])
-    expect(summary).toContain('VIP customers is ready to send to.')
+    expect(summary).toContain('&quot;VIP customers&quot; is ready to send to.')
   })
 
   it('on a re-run right after a refresh: fresh once recomputed, rate limited while still recomputing; never a refresh', async () => {
@@ -131,7 +131,7 @@ describe.each(runtimes)('the refresh budget, built action on $name', ({ node }) 
     expect(gated.outputs.ready).toBe('false')
     const errors = annotationsIn(gated.stdout).filter((a) => a.level === 'error')
     expect(errors.at(-1)?.message).toMatch(
-      /^1 of 2 segment\(s\) not ready to send to \(fail-unless-ready\): VIP customers \(rate limited: a refresh accepted .* is still being recomputed, not recomputed within 1 s; do not send to it yet\)\.$/
+      /^1 of 2 segment\(s\) not ready to send to \(fail-unless-ready\): "VIP customers" \(rate limited: a refresh accepted .* is still being recomputed, not recomputed within 1 s; do not send to it yet\)\.$/
     )
   })
 
@@ -193,7 +193,7 @@ describe.each(runtimes)('the refresh budget, built action on $name', ({ node }) 
         message: `Segment "VIP customers" (${ids.vip}) ${note}`
       }
     ])
-    expect(summary).toContain(`<p>VIP customers ${note}</p>`)
+    expect(summary).toContain(`<p>&quot;VIP customers&quot; ${note}</p>`)
   })
 
   it('refreshes every segment as asked with the default of 0', async () => {

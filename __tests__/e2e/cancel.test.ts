@@ -144,12 +144,12 @@ describeWithSignals.each(runtimes)('A cut-short run, built action on $name', ({ 
         'The run was cancelled before SendGrid had finished recomputing it'
       )
       expect(run.firstLine).toBe(
-        '<p><strong>Cancelled after 2 refreshes: Spring sale and VIP customers were refreshed; SendGrid may still be recomputing them.</strong></p>'
+        '<p><strong>Cancelled after 2 refreshes: &quot;Spring sale&quot; and &quot;VIP customers&quot; were refreshed; SendGrid may still be recomputing them.</strong></p>'
       )
       expect(run.summary).toContain(`<code>${jobIds[seg.vip]}</code>`)
       const errors = annotationsIn(run.stdout).filter((a) => a.level === 'error')
       expect(errors.map((a) => a.message)).toEqual([
-        'Cancelled after 2 refreshes: Spring sale and VIP customers were refreshed; SendGrid may still be recomputing them.'
+        'Cancelled after 2 refreshes: "Spring sale" and "VIP customers" were refreshed; SendGrid may still be recomputing them.'
       ])
     }
   )

@@ -234,7 +234,7 @@ describe.each(runtimes)('the built action on $name', ({ node }) => {
       )
       expect(JSON.parse(outputs['rate-limited'])).toEqual([ids.vip])
       expect(summary).toMatch(
-        /0 of 2 audiences are ready to send to\. SendGrid accepted the refresh of Spring sale, EU customers and is recomputing it; .* VIP customers can be refreshed again tomorrow at 00:00 /
+        /0 of 2 audiences are ready to send to\. SendGrid accepted the refresh of &quot;Spring sale, EU customers&quot; and is recomputing it; .* &quot;VIP customers&quot; can be refreshed again tomorrow at 00:00 /
       )
       expect(summary).not.toMatch(/\d{4}-\d\d-\d\dT\d\d:\d\d/)
     })

@@ -98,7 +98,7 @@ describe.each(runtimes)('Single Sends, built action on $name', ({ node }) => {
       ['Spring sale', [campaign.blackFriday]]
     ])
     expect(summary).toMatch(
-      /<h3>Black Friday, sends (tomorrow )?at \d\d:\d\d Europe\/Berlin, in 1 h 19 min: 0 of 2 segment\(s\) ready<\/h3>/
+      /<h3>&quot;Black Friday&quot; sends (tomorrow )?at \d\d:\d\d Europe\/Berlin, in 1 h 19 min: 0 of 2 segment\(s\) ready<\/h3>/
     )
   })
 
@@ -235,7 +235,9 @@ describe.each(runtimes)('Single Sends, built action on $name', ({ node }) => {
       'it goes to lists only, which SendGrid does not recompute'
     ])
     expect(annotationsIn(stdout).map((a) => a.level)).toEqual(['notice', 'notice'])
-    expect(summary).toContain('Nothing to refresh for Cyber Monday: it has gone out already')
+    expect(summary).toContain(
+      'Nothing to refresh for &quot;Cyber Monday&quot;: it has gone out already'
+    )
   })
 
   it("spends the budget on the soonest campaign's segments first", async () => {

@@ -140,7 +140,9 @@ describe('npm run demo -- STORY', () => {
     expect(JSON.parse(cancelled.run.outputs.refreshed)).toEqual([
       '7e5c2a91-4b8d-4f3e-a6c0-d2b9e8f1a4c7'
     ])
-    expect(cancelled.run.summary).toContain('Cancelled after 1 refresh: Spring sale was refreshed')
+    expect(cancelled.run.summary).toContain(
+      'Cancelled after 1 refresh: &quot;Spring sale&quot; was refreshed'
+    )
   }, 30_000)
 
   it('exits 1 when a run does not end as its story expects, naming what was expected and what happened', async () => {

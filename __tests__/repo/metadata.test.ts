@@ -355,7 +355,7 @@ describe('npm run demo', () => {
     const summary = demo.stdout.split('--- job summary (GITHUB_STEP_SUMMARY, shown as text) ---')[1]
     expect(summary).toMatch(/^## SendGrid segment refresh$/m)
     expect(summary).toMatch(
-      /^2 of 3 audiences are ready to send to: Spring sale, EU customers and Newsletter subscribers\. VIP customers can be refreshed again (tomorrow )?at \d\d:\d\d Europe\/Berlin, in /m
+      /^2 of 3 audiences are ready to send to: "Spring sale, EU customers" and "Newsletter subscribers"\. "VIP customers" can be refreshed again (tomorrow )?at \d\d:\d\d Europe\/Berlin, in /m
     )
     expect(summary).toMatch(
       /^Spring sale, EU customers +✅ refreshed +1,200 → 1,234 \(\+34\) +1 of 2 /m

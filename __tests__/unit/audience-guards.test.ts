@@ -41,7 +41,7 @@ describe('checkAudience', () => {
       audienceProblem: {
         kind: 'too_few_contacts',
         sentence:
-          "Spring sale has 0 contacts after its recompute, fewer than min-contacts (1): not ready. Check the contact import and the segment's conditions before sending."
+          '"Spring sale" has 0 contacts after its recompute, fewer than min-contacts (1): not ready. Check the contact import and the segment\'s conditions before sending.'
       }
     })
     expect(checked.message).toBe(
@@ -65,7 +65,7 @@ describe('checkAudience', () => {
     const checked = checkAudience(ready({ contactsCount: null }), { ...guards, minContacts: 1 })
     expect(checked.audienceProblem?.kind).toBe('too_few_contacts')
     expect(checked.reason).toBe('contacts count unknown, so min-contacts (1) is not met')
-    expect(checked.audienceProblem?.sentence).toMatch(/^Spring sale could not be counted/)
+    expect(checked.audienceProblem?.sentence).toMatch(/^"Spring sale" could not be counted/)
   })
 
   it('stops 1,000 → 3,000 under max-contacts-change-percent: 50, and lets +20% through', () => {
@@ -73,7 +73,7 @@ describe('checkAudience', () => {
     const exploded = checkAudience(ready({ contactsCount: 3000 }), limit, { countBefore: 1000 })
     expect(notReadyReason(exploded)).toBe('contacts_changed')
     expect(exploded.audienceProblem?.sentence).toBe(
-      'Spring sale went from 1,000 to 3,000 contacts (+200%) in its recompute, more than max-contacts-change-percent (50): not ready. Check its conditions before sending.'
+      '"Spring sale" went from 1,000 to 3,000 contacts (+200%) in its recompute, more than max-contacts-change-percent (50): not ready. Check its conditions before sending.'
     )
     expect(exploded.message).toBe(
       'Segment "Spring sale" (s-1) went from 1,000 to 3,000 contacts (+200%) in its recompute, more than max-contacts-change-percent (50): not ready. Check its conditions before sending. Segment "Spring sale" (s-1) refreshed and recomputed.'

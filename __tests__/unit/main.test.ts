@@ -203,7 +203,7 @@ describe('run', () => {
     ])
     expect(Object.keys(JSON.parse(outputs['job-ids']))).toEqual([ids.a, ids.b])
     expect(summary.split('\n')[1]).toBe(
-      '<p><strong>Cancelled after 2 refreshes: Alpha and Beta were refreshed; SendGrid may still be recomputing them.</strong></p>'
+      '<p><strong>Cancelled after 2 refreshes: &quot;Alpha&quot; and &quot;Beta&quot; were refreshed; SendGrid may still be recomputing them.</strong></p>'
     )
     expect(annotationsIn(stdout).filter((a) => a.level === 'error')).toHaveLength(1)
     expect(signals.listenerCount('SIGTERM')).toBe(0)
@@ -260,7 +260,7 @@ describe('run', () => {
     expect(results.map((r) => r.outcome)).toEqual(['refreshed', 'refreshed'])
     expect(Object.keys(JSON.parse(outputs['job-ids']))).toEqual([ids.a, ids.b])
     expect(summary).toContain(
-      '<p><strong>Stopped by an unexpected error after 2 refreshes: Alpha and Beta were refreshed; SendGrid may still be recomputing them.</strong></p>'
+      '<p><strong>Stopped by an unexpected error after 2 refreshes: &quot;Alpha&quot; and &quot;Beta&quot; were refreshed; SendGrid may still be recomputing them.</strong></p>'
     )
     expect(stdout).toContain('::error::Unexpected error: boom')
     expect(results[0].message).toContain(
@@ -369,11 +369,13 @@ describe('run', () => {
       ]
     ])
     expect(summary).toMatch(
-      /<h3>Soon, sends at \d\d:\d\d Europe\/Berlin, in (9|10) minutes: audience ready<\/h3>/
+      /<h3>&quot;Soon&quot; sends at \d\d:\d\d Europe\/Berlin, in (9|10) minutes: audience ready<\/h3>/
     )
-    expect(summary).toContain('<h3>Draft, a draft, not scheduled: audience ready</h3>')
     expect(summary).toContain(
-      'Nothing to refresh for Gone: it has gone out already (triggered); Everyone: it goes to all contacts'
+      '<h3>&quot;Draft&quot; is a draft, not scheduled: audience ready</h3>'
+    )
+    expect(summary).toContain(
+      'Nothing to refresh for &quot;Gone&quot;: it has gone out already (triggered); &quot;Everyone&quot;: it goes to all contacts'
     )
   })
 
@@ -661,14 +663,14 @@ describe('run', () => {
       ['refreshed', false, 'contacts_changed']
     ])
     expect(guarded.annotations.map((a) => [a.level, a.properties])).toEqual([
-      ['warning', 'title=Segment Alpha%3A too few contacts'],
-      ['warning', 'title=Segment Beta%3A contacts changed']
+      ['warning', 'title=Segment "Alpha"%3A too few contacts'],
+      ['warning', 'title=Segment "Beta"%3A contacts changed']
     ])
     expect(guarded.summary).toContain(
-      'Alpha has 0 contacts after its recompute, fewer than min-contacts (1): not ready.'
+      '&quot;Alpha&quot; has 0 contacts after its recompute, fewer than min-contacts (1): not ready.'
     )
     expect(guarded.summary).toContain(
-      'Beta went from 1,000 to 3,000 contacts (+200%) in its recompute, more than max-contacts-change-percent (50): not ready.'
+      '&quot;Beta&quot; went from 1,000 to 3,000 contacts (+200%) in its recompute, more than max-contacts-change-percent (50): not ready.'
     )
     expect(guarded.summary).toContain('⚠️ refreshed')
 
@@ -693,7 +695,7 @@ describe('run', () => {
     expect(gated.exitCode).toBe(1)
     expect(gated.annotations.map((a) => a.level)).toEqual(['error', 'error', 'error'])
     expect(gated.annotations.at(-1)?.message).toBe(
-      '2 of 2 segment(s) not ready to send to (fail-unless-ready): Alpha (too few contacts: 0 contacts after its recompute, fewer than min-contacts (1)); Beta (contacts changed: +200% contacts in its recompute (1,000 → 3,000), more than max-contacts-change-percent (50)).'
+      '2 of 2 segment(s) not ready to send to (fail-unless-ready): "Alpha" (too few contacts: 0 contacts after its recompute, fewer than min-contacts (1)); "Beta" (contacts changed: +200% contacts in its recompute (1,000 → 3,000), more than max-contacts-change-percent (50)).'
     )
   })
 

@@ -219,10 +219,10 @@ describe('annotate', () => {
       { level: 'warning', properties: 'title=Segment s-2%3A refreshed', message: 'message of s-2' },
       {
         level: 'warning',
-        properties: 'title=Segment Limited%3A rate limited',
+        properties: 'title=Segment "Limited"%3A rate limited',
         message: 'message of s-4'
       },
-      { level: 'error', properties: 'title=Segment Broken%3A failed', message: 'message of s-5' }
+      { level: 'error', properties: 'title=Segment "Broken"%3A failed', message: 'message of s-5' }
     ])
     // s-1 was recomputed: the wait said so as it happened.
     expect(stdout.text).not.toContain('message of s-1')
@@ -258,7 +258,7 @@ describe('failureMessage', () => {
   it('under fail-unless-ready, fails unless every segment is ready, naming each that is not and why', () => {
     const gate = { onRateLimit: 'warn', wait: true, failUnlessReady: true } as Settings
     expect(failureMessage([results[0], results[2], results[3]], gate)).toBe(
-      '1 of 3 segment(s) not ready to send to (fail-unless-ready): Limited (rate limited: reason of s-4).'
+      '1 of 3 segment(s) not ready to send to (fail-unless-ready): "Limited" (rate limited: reason of s-4).'
     )
     expect(failureMessage([results[0], results[2]], gate)).toBeNull()
     expect(failureMessage([], gate)).toBe(
@@ -325,7 +325,11 @@ describe('writeLookupSummary', () => {
 })
 
 describe('contact jobs in the outputs and the summary', () => {
-  const settings = { timeZone: 'Europe/Berlin', contactsSettleMs: 0 } as Settings
+  const settings = {
+    timeZone: 'Europe/Berlin',
+    contactsSettleMs: 0,
+    recomputedBy: 'sample_updated_at'
+  } as Settings
   const contactJob = (fields: Partial<ContactJob>): ContactJob => ({
     id: 'job-1',
     status: 'errored',
@@ -379,12 +383,12 @@ describe('contact jobs in the outputs and the summary', () => {
     const lines = readFileSync(summaryFile, 'utf8').split('\n')
     expect(lines.slice(0, 3)).toEqual([
       '<h2>SendGrid segment refresh</h2>',
-      '<p><strong>VIP &lt;b&gt; is ready to send to.</strong></p>',
+      '<p><strong>&quot;VIP &lt;b&gt;&quot; is ready to send to.</strong></p>',
       '<p>Contacts first: 1 job finished at 12:58 Europe/Berlin, 2 minutes ago; 1,163 of 1,200 contacts written, 37 rejected.</p>'
     ])
     expect(lines[3]).toMatch(/^<table>/)
     expect(lines.join('\n')).toContain(
-      '</table>\n</details>\n<details><summary>Segment IDs and refresh job IDs</summary>'
+      "</table>\n</details>\n<details><summary>Segment IDs, refresh job IDs and SendGrid's fields</summary>"
     )
     expect(lines).toContain('<details><summary>Contact jobs</summary>')
     expect(lines).toContain(
@@ -422,7 +426,7 @@ describe('contact jobs in the outputs and the summary', () => {
 })
 
 describe('writeSummary', () => {
-  const settings = { timeZone: 'Europe/Berlin' } as Settings
+  const settings = { timeZone: 'Europe/Berlin', recomputedBy: 'sample_updated_at' } as Settings
   const row = (...cells: string[]) => `<tr>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`
 
   it('groups the audiences under their campaign, with every cell in words', async () => {
@@ -440,10 +444,10 @@ describe('writeSummary', () => {
     const summary = readFileSync(summaryFile, 'utf8')
     expect(summary).toContain('<h2>SendGrid segment refresh</h2>')
     expect(summary).toContain(
-      '<p><strong>2 of 5 audiences are ready to send to: VIP &lt;b&gt; and Spring. SendGrid accepted the refresh of s-2 and is recomputing it; with wait: true the job waits until that is done. Limited can be refreshed again tomorrow at 01:00 Europe/Berlin, in 12 h. Broken failed; see why below.</strong></p>'
+      '<p><strong>2 of 5 audiences are ready to send to: &quot;VIP &lt;b&gt;&quot; and &quot;Spring&quot;. SendGrid accepted the refresh of s-2 and is recomputing it; with wait: true the job waits until that is done. &quot;Limited&quot; can be refreshed again tomorrow at 01:00 Europe/Berlin, in 12 h. &quot;Broken&quot; failed; see why below.</strong></p>'
     )
     expect(summary).toContain(
-      '<h3>Black Friday &amp; more, sends at 14:00 Europe/Berlin, in 1 h: 1 of 2 segment(s) ready</h3>'
+      '<h3>&quot;Black Friday &amp; more&quot; sends at 14:00 Europe/Berlin, in 1 h: 1 of 2 segment(s) ready</h3>'
     )
     expect(summary).toContain(
       row('VIP &lt;b&gt;', '✅ refreshed', '1,200 → 1,234 (+34)', '1 of 2', 'reason of s-1')
@@ -456,11 +460,13 @@ describe('writeSummary', () => {
     expect(summary).toContain(row('Limited', '⏳ rate limited', '0', '—', 'reason of s-4'))
     expect(summary).toContain(row('Broken', '❌ failed', '—', '—', 'reason of s-5'))
     expect(summary).toContain(
-      '<p>Nothing to refresh for Lists &lt;only&gt;: it goes to lists only.</p>'
+      '<p>Nothing to refresh for &quot;Lists &lt;only&gt;&quot;: it goes to lists only.</p>'
     )
-    expect(summary).toContain(row('VIP &lt;b&gt;', '<code>s-1</code>', '<code>job-1</code>', '202'))
-    expect(summary).toContain(row('—', '<code>s-2</code>', '—', '202'))
-    expect(summary).toContain(row('Spring', '<code>s-3</code>', '—', '—'))
+    expect(summary).toContain(
+      row('VIP &lt;b&gt;', '<code>s-1</code>', '<code>job-1</code>', '202', '—')
+    )
+    expect(summary).toContain(row('—', '<code>s-2</code>', '—', '202', '—'))
+    expect(summary).toContain(row('Spring', '<code>s-3</code>', '—', '—', '—'))
     expect(summary).toContain(
       '<p>Times are in Europe/Berlin. 2 refreshed, 1 fresh, 1 rate-limited, 1 failed.</p>'
     )
@@ -482,9 +488,9 @@ describe('writeSummary', () => {
     const alsoNew = { ...results[4], createdAt: new Date(now - 60_000).toISOString() }
     await writeSummary({ results: [fresh, old, alsoNew], singleSends: [] }, settings, now)
     const lines = readFileSync(summaryFile, 'utf8').split('\n')
-    expect(lines[2]).toMatch(/so its count may still grow\. Broken was created /)
+    expect(lines[2]).toMatch(/so its count may still grow\. &quot;Broken&quot; was created /)
     expect(lines[2]).toMatch(
-      /^<p>Spring was created at \d\d:\d\d .*?, 5 minutes ago: SendGrid says segments built on engagement data take about 30 minutes to begin populating, so its count may still grow\. Broken was created .*<\/p>$/
+      /^<p>&quot;Spring&quot; was created at \d\d:\d\d .*?, 5 minutes ago: SendGrid says segments built on engagement data take about 30 minutes to begin populating, so its count may still grow\. &quot;Broken&quot; was created .*<\/p>$/
     )
     expect(lines.filter((l) => l.includes('was created'))).toHaveLength(1)
   })
@@ -522,6 +528,7 @@ describe('the whole summary', () => {
       {
         results: [
           short('s-1', 'VIP', 'refreshed', {
+            sampleUpdatedAt: '2026-11-27T11:58:00Z',
             httpStatus: 202,
             jobId: 'j-1',
             recomputed: true,
@@ -538,7 +545,7 @@ describe('the whole summary', () => {
           campaign({ id: 'c-2', name: 'Lists', segmentIds: [], nothingToRefresh: 'lists only' })
         ]
       },
-      { timeZone: 'UTC' } as Settings,
+      { timeZone: 'UTC', recomputedBy: 'sample_updated_at' } as Settings,
       now
     )
     const tableHead =
@@ -546,13 +553,13 @@ describe('the whole summary', () => {
     expect(readFileSync(summaryFile, 'utf8').split('\n')).toEqual([
       '<h2>SendGrid segment refresh</h2>',
       '<p><strong>All 2 audiences are ready to send to.</strong></p>',
-      '<h3>Promo, sends at 13:00 UTC, in 1 h: audience ready</h3>',
+      '<h3>&quot;Promo&quot; sends at 13:00 UTC, in 1 h: audience ready</h3>',
       `${tableHead}<tr><td>VIP</td><td>✅ refreshed</td><td>4 → 5 (+1)</td><td>1 of 2</td><td>why s-1</td></tr></table>`,
       '<h3>Other segments</h3>',
       `${tableHead}<tr><td>s-2</td><td>🟢 fresh</td><td>3</td><td>—</td><td>why s-2</td></tr></table>`,
-      '<p>Nothing to refresh for Lists: lists only.</p>',
-      '<details><summary>Segment IDs and refresh job IDs</summary>',
-      '<table><tr><th>Name</th><th>Segment ID</th><th>Refresh job ID</th><th>HTTP status</th></tr><tr><td>VIP</td><td><code>s-1</code></td><td><code>j-1</code></td><td>202</td></tr><tr><td>—</td><td><code>s-2</code></td><td>—</td><td>—</td></tr></table>',
+      '<p>Nothing to refresh for &quot;Lists&quot;: lists only.</p>',
+      "<details><summary>Segment IDs, refresh job IDs and SendGrid's fields</summary>",
+      "<table><tr><th>Name</th><th>Segment ID</th><th>Refresh job ID</th><th>HTTP status</th><th>Last recompute (SendGrid's sample_updated_at)</th></tr><tr><td>VIP</td><td><code>s-1</code></td><td><code>j-1</code></td><td>202</td><td>at 11:58 UTC, 2 minutes ago</td></tr><tr><td>—</td><td><code>s-2</code></td><td>—</td><td>—</td><td>—</td></tr></table>",
       '</details>',
       '<p>Times are in UTC. 1 refreshed, 1 fresh, 0 rate-limited, 0 failed.</p>',
       ''

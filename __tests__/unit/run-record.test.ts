@@ -163,20 +163,20 @@ describe('cutShortSentence', () => {
         'cancelled'
       )
     ).toBe(
-      'Cancelled after 2 refreshes: Spring sale and VIP customers were refreshed; SendGrid may still be recomputing them. 1 segment was not refreshed.'
+      'Cancelled after 2 refreshes: "Spring sale" and "VIP customers" were refreshed; SendGrid may still be recomputing them. 1 segment was not refreshed.'
     )
   })
 
   it('names only those still recomputing, and none when all are done', () => {
     const done = refreshed('a', 'A', { recomputed: true })
     expect(cutShortSentence([done, refreshed('b', 'B'), refreshed('c', 'C')], 'cancelled')).toBe(
-      'Cancelled after 3 refreshes: A, B and C were refreshed; SendGrid may still be recomputing B and C.'
+      'Cancelled after 3 refreshes: "A", "B" and "C" were refreshed; SendGrid may still be recomputing "B" and "C".'
     )
     expect(cutShortSentence([done], 'error')).toBe(
-      'Stopped by an unexpected error after 1 refresh: A was refreshed and recomputed.'
+      'Stopped by an unexpected error after 1 refresh: "A" was refreshed and recomputed.'
     )
     expect(cutShortSentence([refreshed('b', 'B')], 'cancelled')).toBe(
-      'Cancelled after 1 refresh: B was refreshed; SendGrid may still be recomputing it.'
+      'Cancelled after 1 refresh: "B" was refreshed; SendGrid may still be recomputing it.'
     )
   })
 

@@ -77,12 +77,12 @@ describe('campaignHeading', () => {
         'Europe/Berlin',
         now
       )
-    ).toBe('Black Friday, sends at 14:00 Europe/Berlin, in 2 minutes: audience ready')
+    ).toBe('"Black Friday" sends at 14:00 Europe/Berlin, in 2 minutes: audience ready')
     expect(campaignHeading(campaign({}), [result('fresh'), result('refreshed')], 'UTC', now)).toBe(
-      'Black Friday, sends at 13:00 UTC, in 2 minutes: 1 of 2 segment(s) ready'
+      '"Black Friday" sends at 13:00 UTC, in 2 minutes: 1 of 2 segment(s) ready'
     )
     expect(campaignHeading(campaign({ status: 'draft' }), [], 'UTC', now)).toBe(
-      'Black Friday, a draft, not scheduled: audience ready'
+      '"Black Friday" is a draft, not scheduled: audience ready'
     )
   })
 })

@@ -1,7 +1,7 @@
 // The sentences a person reads first, in the log and the summary alike: what the run found and did.
 import type { Settings } from '../inputs/settings.js'
 import { describeInstant } from '../time/human-time.js'
-import { isReady, noAnswerBeforeTheEnd, type SegmentResult } from '../run/results.js'
+import { isReady, noAnswerBeforeTheEnd, quotedName, type SegmentResult } from '../run/results.js'
 import { scheduledSendTime, type ServedSingleSend } from '../stages/single-sends.js'
 
 export function countsLine(results: SegmentResult[]): string {
@@ -11,9 +11,10 @@ export function countsLine(results: SegmentResult[]): string {
   return `${count('refreshed')} refreshed, ${count('fresh')} fresh, ${count('rate_limited')} rate-limited, ${count('failed')} failed${cancelled}`
 }
 
-export const nameOf = (r: SegmentResult): string => r.segmentName ?? r.segmentId
+/** A segment in a sentence: "Spring sale, EU customers" in quotes, so a comma in it is not a list's. */
+export const nameOf = (r: SegmentResult): string => quotedName(r.segmentId, r.segmentName)
 
-/** "A", "A and B", "A, B and C". */
+/** '"A"', '"A" and "B"', '"A", "B" and "C"'. */
 function listNames(rs: SegmentResult[]): string {
   const names = rs.map(nameOf)
   return names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}` : names[0]
@@ -99,7 +100,7 @@ export function headline(
   return sentences.join(' ')
 }
 
-/** "Black Friday, sends at 14:00 Europe/Berlin, in 1 h 20 min: audience ready". */
+/** '"Black Friday, EU" sends at 14:00 Europe/Berlin, in 1 h 20 min: audience ready'. */
 export function campaignHeading(
   campaign: ServedSingleSend,
   audience: SegmentResult[],
@@ -111,12 +112,12 @@ export function campaignHeading(
     sendAt !== null
       ? `sends ${describeInstant(sendAt, timeZone, now)}`
       : campaign.status === 'draft'
-        ? 'a draft, not scheduled'
-        : campaign.status
+        ? 'is a draft, not scheduled'
+        : `is ${campaign.status}`
   const ready = audience.filter(isReady).length
   const readiness =
     ready === audience.length ? 'audience ready' : `${ready} of ${audience.length} segment(s) ready`
-  return `${campaign.name}, ${when}: ${readiness}`
+  return `"${campaign.name}" ${when}: ${readiness}`
 }
 
 /**

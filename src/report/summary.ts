@@ -2,10 +2,11 @@
 // from outside (names, SendGrid's words) is escaped: it never becomes HTML.
 import * as core from '@actions/core'
 import { contactsSentence, jobCounts } from '../stages/contact-jobs.js'
-import { describeInstant, formatCount } from '../time/human-time.js'
+import { describeInstant, formatCount, parseTime } from '../time/human-time.js'
 import type { InvalidInputsError, Settings } from '../inputs/settings.js'
 import { log } from './log.js'
 import type { LookupError } from '../stages/name-match.js'
+import { lastRecomputeIso } from '../run/recompute.js'
 import type { SegmentResult } from '../run/results.js'
 import type { RunOutcome } from '../run/record.js'
 import { newSegmentNote } from '../time/segment-age.js'
@@ -58,15 +59,20 @@ export async function writeSummary(
   }
   const idle = singleSends.filter((s) => s.nothingToRefresh !== null)
   if (idle.length > 0) {
-    const items = idle.map((s) => `${escapeHtml(s.name)}: ${escapeHtml(s.nothingToRefresh ?? '')}`)
+    const items = idle.map((s) => escapeHtml(`"${s.name}": ${s.nothingToRefresh ?? ''}`))
     summary.addRaw(`<p>Nothing to refresh for ${items.join('; ')}.</p>`, true)
   }
-  const idRows = results.map((r) => [
-    escapeHtml(r.segmentName ?? '—'),
-    code(r.segmentId),
-    r.jobId ? code(r.jobId) : '—',
-    r.httpStatus === null ? '—' : String(r.httpStatus)
-  ])
+  // The details name the field of SendGrid's that shows a recompute; its time is in the user's zone.
+  const idRows = results.map((r) => {
+    const recomputedAt = parseTime(lastRecomputeIso(r, settings.recomputedBy))
+    return [
+      escapeHtml(r.segmentName ?? '—'),
+      code(r.segmentId),
+      r.jobId ? code(r.jobId) : '—',
+      r.httpStatus === null ? '—' : String(r.httpStatus),
+      recomputedAt === null ? '—' : describeInstant(recomputedAt, settings.timeZone, now)
+    ]
+  })
 
   const jobRows = jobs.map((job) => [
     code(job.id),
@@ -82,8 +88,20 @@ export async function writeSummary(
   }
   try {
     await summary
-      .addRaw('<details><summary>Segment IDs and refresh job IDs</summary>', true)
-      .addTable([header('Name', 'Segment ID', 'Refresh job ID', 'HTTP status'), ...idRows])
+      .addRaw(
+        "<details><summary>Segment IDs, refresh job IDs and SendGrid's fields</summary>",
+        true
+      )
+      .addTable([
+        header(
+          'Name',
+          'Segment ID',
+          'Refresh job ID',
+          'HTTP status',
+          `Last recompute (SendGrid's ${settings.recomputedBy})`
+        ),
+        ...idRows
+      ])
       .addRaw('</details>', true)
       .addRaw(`<p>Times are in ${escapeHtml(settings.timeZone)}. ${countsLine(results)}.</p>`, true)
       .write()

@@ -9,7 +9,7 @@ import { nameOf } from './sentences.js'
 export function annotate(results: SegmentResult[]): void {
   for (const result of results) {
     const what = result.audienceProblem?.kind ?? result.outcome
-    const title = `Segment ${result.segmentName ?? result.segmentId}: ${what.replace(/_/g, ' ')}`
+    const title = `Segment ${nameOf(result)}: ${what.replace(/_/g, ' ')}`
     if (result.annotation === 'error') log.error(result.message, { title })
     else if (result.annotation === 'warning') log.warning(result.message, { title })
     // A recompute was said in the log as it happened.

@@ -4,7 +4,7 @@
 // what happened; only `ready` says whether to send.
 import { formatCount } from '../time/human-time.js'
 import type { Settings } from '../inputs/settings.js'
-import { notReadyReason, segmentLabel, type SegmentResult } from './results.js'
+import { notReadyReason, quotedName, segmentLabel, type SegmentResult } from './results.js'
 
 export type GuardSettings = Pick<
   Settings,
@@ -21,7 +21,7 @@ export function checkAudience(
   recompute?: { countBefore: number | null }
 ): SegmentResult {
   if (notReadyReason(result) !== null) return result
-  const name = result.segmentName ?? result.segmentId
+  const name = quotedName(result.segmentId, result.segmentName)
   const label = segmentLabel(result.segmentId, result.segmentName)
   const count = result.contactsCount
   const annotation = settings.failUnlessReady ? 'error' : 'warning'

@@ -84,6 +84,11 @@ export function newResult(
   }
 }
 
+/** A segment in a sentence: its name in quotes (names hold commas), or its ID. */
+export function quotedName(segmentId: string, segmentName: string | null): string {
+  return segmentName !== null ? `"${segmentName}"` : segmentId
+}
+
 export function segmentLabel(segmentId: string, segmentName: string | null): string {
   return segmentName ? `Segment "${segmentName}" (${segmentId})` : `Segment ${segmentId}`
 }

@@ -239,16 +239,18 @@ function finished(
       message: `${label} is fresh: recomputed at ${timeOfDay(at, timeZone)} ${timeZone} by SendGrid's ${recomputedBy}, ${accepted}. No refresh was sent, so no budget was spent.${count}`
     }
   }
-  const after =
-    baseline.acceptedAt === null
-      ? ''
-      : `, about ${Math.round((at - baseline.acceptedAt) / 1000)} s after SendGrid accepted the refresh`
-  const when = `at ${timeOfDay(at, timeZone)} by SendGrid's ${recomputedBy}${after}`
+  const seconds =
+    baseline.acceptedAt === null ? null : Math.round((at - baseline.acceptedAt) / 1000)
+  const time = timeOfDay(at, timeZone)
+  // The summary says when and how; the log also says which of SendGrid's fields showed it.
+  const after = seconds === null ? '' : `, ${seconds} s after the refresh`
+  const accepted =
+    seconds === null ? '' : `, about ${seconds} s after SendGrid accepted the refresh`
   return {
     ...result,
     contactsCountBefore: contactsBefore,
     recomputed: true,
-    reason: `refreshed and recomputed ${when}`,
-    message: `${label} refreshed${result.jobId ? ` (refresh job ${result.jobId})` : ''} and recomputed ${when.replace(' by', ` ${timeZone} by`)}.${count}`
+    reason: `recomputed at ${time}${after}`,
+    message: `${label} refreshed${result.jobId ? ` (refresh job ${result.jobId})` : ''} and recomputed at ${time} ${timeZone} by SendGrid's ${recomputedBy}${accepted}.${count}`
   }
 }
