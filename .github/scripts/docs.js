@@ -1,11 +1,16 @@
-// `npm run docs`: writes the README's inputs and outputs tables from action.yml.
-// `npm run docs -- --check` (used by the tests) exits 1 when the README is out of date.
+// `npm run docs`: writes the inputs and outputs tables of the reference (docs/inputs.md and
+// docs/outputs.md) from action.yml. `npm run docs -- --check` (used by the tests) exits 1 when a
+// page is out of date.
 import { readFileSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { join, relative } from 'node:path'
 import * as prettier from 'prettier'
 import { projectRoot, readActionYml } from '../../tools/run-action.js'
 
-const readmePath = join(projectRoot, 'README.md')
+/** Each generated table: the page it lives in, its marker there, and how it is drawn. */
+const pages = [
+  { path: join(projectRoot, 'docs', 'inputs.md'), marker: 'inputs', table: inputsTable },
+  { path: join(projectRoot, 'docs', 'outputs.md'), marker: 'outputs', table: outputsTable }
+]
 
 /** @typedef {ReturnType<typeof readActionYml>} ActionYml */
 
@@ -40,39 +45,47 @@ export function outputsTable(action) {
  * @param {string} text
  * @param {string} marker
  * @param {string} content
+ * @param {string} path
  */
-function replaceBetween(text, marker, content) {
+function replaceBetween(text, marker, content, path) {
   const start = `<!-- ${marker}:start (generated from action.yml by npm run docs) -->`
   const end = `<!-- ${marker}:end -->`
   const from = text.indexOf(start)
   const to = text.indexOf(end)
-  if (from < 0 || to < from) throw new Error(`README.md lacks the ${start} ... ${end} markers`)
+  if (from < 0 || to < from) throw new Error(`${path} lacks the ${start} ... ${end} markers`)
   return `${text.slice(0, from + start.length)}\n\n${content}\n\n${text.slice(to)}`
 }
 
-export async function renderReadme() {
-  const action = readActionYml()
-  let text = readFileSync(readmePath, 'utf8')
-  text = replaceBetween(text, 'inputs', inputsTable(action))
-  text = replaceBetween(text, 'outputs', outputsTable(action))
-  const options = (await prettier.resolveConfig(readmePath)) ?? {}
-  return prettier.format(text, { ...options, filepath: readmePath })
+/**
+ * A page with its table drawn from action.yml, formatted as prettier would.
+ * @param {(typeof pages)[number]} page
+ */
+export async function renderPage({ path, marker, table }) {
+  const text = replaceBetween(readFileSync(path, 'utf8'), marker, table(readActionYml()), path)
+  const options = (await prettier.resolveConfig(path)) ?? {}
+  return prettier.format(text, { ...options, filepath: path })
 }
 
-const current = readFileSync(readmePath, 'utf8')
-const rendered = await renderReadme()
-if (process.argv.includes('--check')) {
-  if (rendered !== current) {
-    console.error(
-      'README.md is out of date with action.yml: run `npm run docs` and commit README.md.'
-    )
-    process.exitCode = 1
-  } else {
-    console.log('README.md tables match action.yml.')
-  }
-} else if (rendered !== current) {
-  writeFileSync(readmePath, rendered)
-  console.log('README.md updated from action.yml.')
+const check = process.argv.includes('--check')
+const stale = []
+for (const page of pages) {
+  const current = readFileSync(page.path, 'utf8')
+  const rendered = await renderPage(page)
+  if (rendered === current) continue
+  stale.push(relative(projectRoot, page.path))
+  if (!check) writeFileSync(page.path, rendered)
+}
+if (check && stale.length > 0) {
+  console.error(
+    `${stale.join(' and ')} out of date with action.yml: run \`npm run docs\` and commit.`
+  )
+  process.exitCode = 1
+} else if (check) {
+  console.log('The tables of docs/ match action.yml.')
 } else {
-  console.log('README.md is already up to date.')
+  console.log(
+    stale.length > 0
+      ? `Updated ${stale.join(' and ')} from action.yml.`
+      : 'docs/ is already up to date.'
+  )
 }

@@ -1,12 +1,23 @@
 // action.yml, the code, the README and the workflows must not drift apart.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { spawnSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, posix } from 'node:path'
 import semver from 'semver'
 import { parse } from 'yaml'
 import { inputDefaults } from '../../src/inputs/settings.js'
+import { toContactJobEntry, toResultEntry, toSingleSendEntry } from '../../src/report/outputs.js'
+import { newResult, notReadyReasons } from '../../src/run/results.js'
 import { projectRoot, readActionYml, runAction } from '../../tools/run-action.js'
 import { machineNodePath } from '../../tools/runtimes.js'
 import { listScenarios } from '../../tools/simulator/scenario.js'
@@ -182,42 +193,178 @@ describe('src/', () => {
   })
 })
 
+/** The README and every page of docs/, by path. */
+const docs = new Map(
+  [
+    'README.md',
+    ...readdirSync(join(projectRoot, 'docs'))
+      .filter((f) => f.endsWith('.md'))
+      .map((f) => `docs/${f}`)
+  ].map((path) => [path, readFileSync(join(projectRoot, path), 'utf8')])
+)
+const readme = docs.get('README.md')!
+const yamlBlocks = (text: string) => [...text.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1])
+const exampleCopy = readFileSync(
+  join(projectRoot, 'docs', 'examples', 'refresh-segments.yml'),
+  'utf8'
+)
+/** Every example workflow a user may copy: the README's, the reference's, and the shipped one. */
+const examples = [...[...docs.values()].flatMap(yamlBlocks), exampleCopy]
+
+type Step = { uses?: string; with?: Record<string, unknown> }
+type Workflow = {
+  on?: unknown
+  jobs?: Record<string, { needs?: string; 'runs-on'?: string; steps?: Step[] }>
+}
+
 describe('README.md', () => {
+  it('runs to at most 300 lines, with a Quick start in its first 60 that gates a send and runs the demo', () => {
+    const lines = readme.split('\n')
+    expect(lines.length).toBeLessThanOrEqual(300)
+    const start = lines.indexOf('## Quick start')
+    expect(start).toBeGreaterThan(0)
+    const quickStart = readme.split('## Quick start\n')[1].split('\n## ')[0]
+    const end = start + quickStart.split('\n').length
+    expect(end).toBeLessThanOrEqual(60)
+    const workflow = parse(yamlBlocks(quickStart)[0]) as Workflow
+    const gate = Object.values(workflow.jobs ?? {}).find((job) => job.needs)
+    const step = workflow.jobs?.[gate!.needs!]?.steps?.find((s) =>
+      s.uses?.includes('refresh-segment')
+    )
+    expect(Object.keys(step?.with ?? {})).toEqual(
+      expect.arrayContaining(['wait', 'fail-unless-ready', 'fresh-within-minutes', 'min-contacts'])
+    )
+    expect(quickStart).toContain('```sh\nnpm ci && npm run demo\n```')
+  })
+
+  it('opens with what the action does in three sentences', () => {
+    const opening = readme.split('\n## ')[0].split('\n\n').slice(1).join(' ')
+    expect(opening.replace(/\s+/g, ' ').match(/[.!?](\s|$)/g)).toHaveLength(3)
+  })
+
+  it('keeps every line outside code blocks and tables to 120 characters, link URLs aside', () => {
+    const long = readme
+      .replace(/```[\s\S]*?```/g, '')
+      .split('\n')
+      .filter((line) => !line.startsWith('|'))
+      .map((line) => line.replace(/\]\([^)]*\)/g, ']()'))
+      .filter((line) => line.length > 120)
+    expect(long).toEqual([])
+  })
+
+  it('gives the two commands a new user needs, and CI runs the same test command', () => {
+    expect(readme).toContain('```sh\nnpm ci && npm run demo\n```')
+    expect(readme).toContain('```sh\nnpm ci && npm test\n```')
+    expect(readFileSync(join(projectRoot, '.ci', 'run'), 'utf8')).toMatch(/^npm ci && npm test$/m)
+  })
+
+  it('shows every story with the one command that runs it, under Stories', () => {
+    const stories = readme.split('\n## Stories\n')[1].split('\n## ')[0]
+    for (const { name } of listScenarios()) expect(stories).toContain(`\`npm run demo -- ${name}\``)
+    expect(readme).toContain('```sh\nnpm run -s simulator -- --scenario ')
+  })
+
+  it('links every page of the reference in docs/', () => {
+    for (const path of docs.keys()) {
+      if (path !== 'README.md') expect(readme).toContain(`](${path})`)
+    }
+  })
+
+  it('says how old an audience can be at send time next to the scheduled example', () => {
+    const scheduled = readme.split('### Before every scheduled campaign')[1].split('\n### ')[0]
+    const example = parse(yamlBlocks(scheduled)[0]) as {
+      jobs: Record<string, { steps: Array<{ with: Record<string, number> }> }>
+    }
+    const { 'single-sends-within-minutes': ahead, 'fresh-within-minutes': fresh } = Object.values(
+      example.jobs
+    )[0].steps[0].with
+    expect(scheduled).toContain(`up to ${ahead + fresh} minutes with these settings`)
+  })
+})
+
+describe('the reference in docs/', () => {
   it('has the inputs and outputs tables npm run docs generates from action.yml', () => {
     const check = spawnSync(machineNodePath, ['.github/scripts/docs.js', '--check'], {
       cwd: projectRoot,
       encoding: 'utf8'
     })
-    expect(check.stderr + check.stdout).toContain('README.md tables match action.yml.')
+    expect(check.stderr + check.stdout).toContain('The tables of docs/ match action.yml.')
     expect(check.status).toBe(0)
   })
 
-  it('gives the two commands a new user needs, and CI runs the same test command', () => {
-    const readme = readFileSync(join(projectRoot, 'README.md'), 'utf8')
-    expect(readme).toContain('```sh\nnpm ci && npm run demo\n```')
-    expect(readme).toContain('```sh\nnpm ci && npm test\n```')
-    expect(readFileSync(join(projectRoot, '.ci', 'run'), 'utf8')).toMatch(/^npm ci && npm test$/m)
+  it('keeps action.yml short: no description over 300 characters, the details are in docs/', () => {
+    const long = Object.entries({ ...action.inputs, ...action.outputs })
+      .map(([name, spec]) => [name, String(spec.description).replace(/\s+/g, ' ').length])
+      .filter(([, length]) => Number(length) > 300)
+    expect(long).toEqual([])
   })
-  it('gates every later job on ready: each example a job needs uses fail-unless-ready with wait and min-contacts: 1', () => {
-    const readme = readFileSync(join(projectRoot, 'README.md'), 'utf8')
-    const shipped = readFileSync(
-      join(projectRoot, '.github', 'workflows', 'refresh-segments.yml'),
-      'utf8'
-    )
-    type Workflow = {
-      jobs?: Record<string, { needs?: string; steps?: Array<{ uses?: string; with?: object }> }>
+
+  it('lists every key of results, single-sends and contact-jobs, and every not_ready_reason', () => {
+    const outputs = docs.get('docs/outputs.md')!
+    const keysUnder = (heading: string) =>
+      [
+        ...outputs
+          .split(`## \`${heading}\``)[1]
+          .split('\n## ')[0]
+          .split('\n\n')
+          .find((part) => part.startsWith('| key'))!
+          .matchAll(/^\| `([a-z_]+)` +\|/gm)
+      ].map((m) => m[1])
+    const result = newResult('s', null, {
+      outcome: 'fresh',
+      httpStatus: null,
+      message: '',
+      reason: '',
+      annotation: null
+    })
+    expect(keysUnder('results')).toEqual(Object.keys(toResultEntry(result)))
+    const singleSend = toSingleSendEntry({} as Parameters<typeof toSingleSendEntry>[0])
+    expect(keysUnder('single-sends')).toEqual(Object.keys(singleSend))
+    const job = toContactJobEntry({} as Parameters<typeof toContactJobEntry>[0])
+    expect(keysUnder('contact-jobs')).toEqual(Object.keys(job))
+    const reasons = outputs.split('`not_ready_reason` is one of:')[1].split('\n## ')[0]
+    const listed = [...reasons.matchAll(/^\| `([a-z_]+)` +\|/gm)].map((m) => m[1])
+    expect(listed.sort()).toEqual([...notReadyReasons].sort())
+  })
+
+  it('links only files and headings that exist', () => {
+    const anchor = (heading: string) =>
+      heading
+        .toLowerCase()
+        .replace(/[^a-z0-9 _-]/g, '')
+        .replace(/ /g, '-')
+    const broken: string[] = []
+    for (const [path, text] of docs) {
+      const prose = text.replace(/```[\s\S]*?```/g, '')
+      for (const [, target] of prose.matchAll(/\]\(([^)\s]+)\)/g)) {
+        if (/^https?:/.test(target)) continue
+        const [file, hash] = target.split('#')
+        const resolved = file ? posix.normalize(posix.join(posix.dirname(path), file)) : path
+        const linked = join(projectRoot, resolved)
+        if (!existsSync(linked)) {
+          broken.push(`${path}: ${target}`)
+          continue
+        }
+        if (statSync(linked).isDirectory()) continue
+        const content = readFileSync(linked, 'utf8')
+        const headings = [...content.matchAll(/^#+ (.*)$/gm)].map((m) => anchor(m[1]))
+        if (hash && !headings.includes(hash)) broken.push(`${path}: ${target}`)
+      }
     }
-    const examples = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1])
-    const gated = [...examples, shipped]
+    expect(broken).toEqual([])
+  })
+})
+
+describe('the example workflows', () => {
+  it('gate every later job on ready: each job a send needs uses fail-unless-ready with wait and min-contacts: 1', () => {
+    const gated = examples
       .map((text) => parse(text) as Workflow)
       .filter((workflow) => Object.values(workflow?.jobs ?? {}).some((job) => job.needs))
-    expect(gated.length).toBeGreaterThanOrEqual(3)
+    expect(gated.length).toBeGreaterThanOrEqual(2)
     for (const workflow of gated) {
       const needed = Object.values(workflow.jobs ?? {}).flatMap((job) => job.needs ?? [])
       for (const name of needed) {
-        const step = workflow.jobs?.[name]?.steps?.find((s) =>
-          /refresh-segment|^\.\/$/.test(s.uses ?? '')
-        )
+        const step = workflow.jobs?.[name]?.steps?.find((s) => /refresh-segment/.test(s.uses ?? ''))
         expect(step?.with).toMatchObject({
           wait: true,
           'fail-unless-ready': true,
@@ -226,10 +373,63 @@ describe('README.md', () => {
       }
     }
   })
+
+  it('are whole workflows a user can paste, the key from a secret, only declared inputs', () => {
+    expect(examples.length).toBeGreaterThanOrEqual(7)
+    for (const text of examples) {
+      const workflow = parse(text) as Workflow
+      expect({ text, on: workflow.on !== undefined }).toEqual({ text, on: true })
+      expect(Object.keys(workflow.jobs ?? {}).length).toBeGreaterThan(0)
+      for (const job of Object.values(workflow.jobs ?? {})) {
+        expect(job['runs-on']).toEqual(expect.any(String))
+        expect(job.steps?.length).toBeGreaterThan(0)
+        for (const step of job.steps ?? []) {
+          if (!step.uses?.includes('refresh-segment')) continue
+          expect(step.uses).toBe('<org>/refresh-segment@v1')
+          expect(String(step.with?.['api-key'])).toMatch(
+            /^\$\{\{ secrets\.SENDGRID_[A-Z_]*API_KEY \}\}$/
+          )
+          for (const input of Object.keys(step.with ?? {}))
+            expect(Object.keys(action.inputs)).toContain(input)
+        }
+      }
+    }
+  })
+
+  it('put a name with a comma on a line of its own', () => {
+    const names = examples
+      .flatMap((text) => Object.values((parse(text) as Workflow).jobs ?? {}))
+      .flatMap((job) => job.steps ?? [])
+      .flatMap((step) => [step.with?.['segment-names'], step.with?.['single-send-names']])
+      .filter((value): value is string => typeof value === 'string')
+    expect(names.some((value) => value.includes(','))).toBe(true)
+    for (const value of names.filter((v) => v.includes(','))) expect(value).toMatch(/\n$/)
+  })
+
+  it("ship the README's copy as docs/examples/refresh-segments.yml; CI's variant differs only in uses: ./ and its checkout", () => {
+    const variant = readFileSync(
+      join(projectRoot, '.github', 'workflows', 'refresh-segments.yml'),
+      'utf8'
+    )
+    const copy = parse(exampleCopy) as Workflow
+    const own = parse(variant) as Workflow
+    const steps = (w: Workflow) =>
+      Object.fromEntries(Object.entries(w.jobs ?? {}).map(([name, job]) => [name, job.steps]))
+    const withoutCheckout = Object.fromEntries(
+      Object.entries(steps(own)).map(([name, list]) => [
+        name,
+        (list ?? [])
+          .filter((s) => !s.uses?.startsWith('actions/checkout@'))
+          .map((s) => (s.uses === './' ? { ...s, uses: '<org>/refresh-segment@v1' } : s))
+      ])
+    )
+    expect(withoutCheckout).toEqual(steps(copy))
+    expect(own.on).toEqual(copy.on)
+    expect(readme).toContain('](docs/examples/refresh-segments.yml)')
+  })
 })
 
 describe('README.md for users, CONTRIBUTING.md for contributors', () => {
-  const readme = readFileSync(join(projectRoot, 'README.md'), 'utf8')
   const contributing = readFileSync(join(projectRoot, 'CONTRIBUTING.md'), 'utf8')
   const contributorsOnly = [
     'npm run mutate',
@@ -260,49 +460,6 @@ describe('README.md for users, CONTRIBUTING.md for contributors', () => {
     expect(folders.length).toBeGreaterThan(8)
     const lines = drawn.split('\n').map((line) => line.split(' ')[0])
     expect(folders.filter((folder) => !lines.includes(folder))).toEqual([])
-  })
-
-  it('gives every example as a whole workflow a user can paste', () => {
-    type Job = {
-      'runs-on'?: string
-      steps?: Array<{ uses?: string; with?: Record<string, unknown> }>
-    }
-    const examples = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1])
-    expect(examples.length).toBeGreaterThanOrEqual(7)
-    for (const text of examples) {
-      const workflow = parse(text) as { on?: unknown; jobs?: Record<string, Job> }
-      expect({ text, on: workflow.on !== undefined }).toEqual({ text, on: true })
-      for (const job of Object.values(workflow.jobs ?? {})) {
-        expect(job['runs-on']).toEqual(expect.any(String))
-        expect(job.steps?.length).toBeGreaterThan(0)
-        for (const step of job.steps ?? []) {
-          if (!step.uses?.includes('refresh-segment')) continue
-          expect(String(step.with?.['api-key'])).toMatch(
-            /^\$\{\{ secrets\.SENDGRID_[A-Z_]*API_KEY \}\}$/
-          )
-          for (const input of Object.keys(step.with ?? {}))
-            expect(Object.keys(action.inputs)).toContain(input)
-        }
-      }
-      expect(Object.keys(workflow.jobs ?? {}).length).toBeGreaterThan(0)
-    }
-  })
-
-  it('lists every story under Try it locally, with the one command that runs it', () => {
-    const tryIt = readme.split('## Try it locally')[1].split('\n## ')[0]
-    for (const { name } of listScenarios()) expect(tryIt).toContain(`\`npm run demo -- ${name}\``)
-    expect(tryIt).toContain('```sh\nnpm run -s simulator -- --scenario ')
-  })
-
-  it('says how old an audience can be at send time next to the scheduled example', () => {
-    const scheduled = readme.split('### Before every scheduled campaign')[1].split('\n### ')[0]
-    const example = parse(scheduled.split('```yaml\n')[1].split('```')[0]) as {
-      jobs: Record<string, { steps: Array<{ with: Record<string, number> }> }>
-    }
-    const { 'single-sends-within-minutes': ahead, 'fresh-within-minutes': fresh } = Object.values(
-      example.jobs
-    )[0].steps[0].with
-    expect(scheduled).toContain(`up to ${ahead + fresh} minutes with these settings`)
   })
 })
 

@@ -3,6 +3,8 @@ import {
   accessProblem,
   isReady,
   newResult,
+  notReadyReason,
+  notReadyReasons,
   refreshLimitsSentence,
   segmentLabel,
   withSnapshot,
@@ -407,5 +409,34 @@ describe('readiness', () => {
     expect(accessProblem(403)?.advice).toContain('Marketing Campaigns Basic or Advanced plan')
     expect(accessProblem(404)).toBeNull()
     expect(accessProblem(400)).toBeNull()
+  })
+})
+
+describe('notReadyReason', () => {
+  const result = (outcome: SegmentResult['outcome'], extra: Partial<SegmentResult> = {}) =>
+    newResult('s', 'S', {
+      outcome,
+      httpStatus: null,
+      message: '',
+      reason: '',
+      annotation: null,
+      ...extra
+    })
+  const guard = (kind: 'too_few_contacts' | 'contacts_changed') => ({
+    audienceProblem: { kind, sentence: '' }
+  })
+
+  it('gives each value the outputs document, and null only for a ready segment', () => {
+    const reasons = [
+      result('refreshed'),
+      result('rate_limited'),
+      result('failed'),
+      result('cancelled'),
+      result('fresh', guard('too_few_contacts')),
+      result('refreshed', { recomputed: true, ...guard('contacts_changed') })
+    ].map(notReadyReason)
+    expect(reasons).toEqual([...notReadyReasons])
+    expect(notReadyReason(result('fresh'))).toBeNull()
+    expect(notReadyReason(result('refreshed', { recomputed: true }))).toBeNull()
   })
 })

@@ -8,8 +8,16 @@ export type Outcome = 'refreshed' | 'fresh' | 'rate_limited' | 'failed' | 'cance
 export type AudienceProblem = 'too_few_contacts' | 'contacts_changed'
 
 /** Why a segment is not ready to send to, for machines: the `not_ready_reason` of `results`. */
-export type NotReadyReason =
-  'not_recomputed' | 'rate_limited' | 'failed' | 'cancelled' | AudienceProblem
+export const notReadyReasons = [
+  'not_recomputed',
+  'rate_limited',
+  'failed',
+  'cancelled',
+  'too_few_contacts',
+  'contacts_changed'
+] as const
+
+export type NotReadyReason = (typeof notReadyReasons)[number]
 
 export interface SegmentResult {
   segmentId: string
