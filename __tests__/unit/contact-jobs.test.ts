@@ -97,7 +97,8 @@ describe('waitForContactJobs', () => {
     // At 100 ms (+ up to 10 %) between reads.
     for (let i = 1; i < reads.length; i++)
       expect(reads[i].at - reads[i - 1].at).toBeGreaterThanOrEqual(95)
-    expect(reads.length).toBeGreaterThanOrEqual(5)
+    // About 15 reads on an idle machine; under the load of test:at's instants, as few as 3 came.
+    expect(reads.length).toBeGreaterThanOrEqual(3)
     const lines = stdout.text
       .trim()
       .split('\n')
