@@ -9,7 +9,13 @@ import type { ContactJob } from '../../src/stages/contact-jobs.js'
 import type { Settings } from '../../src/inputs/settings.js'
 import { newResult, type SegmentResult } from '../../src/run/results.js'
 import { setOutputs } from '../../src/report/outputs.js'
-import { writeDryRunSummary, writeLookupSummary, writeSummary } from '../../src/report/summary.js'
+import {
+  writeDryRunSummary,
+  writeInvalidInputsSummary,
+  writeLookupSummary,
+  writeSummary
+} from '../../src/report/summary.js'
+import { InputProblem, InvalidInputsError } from '../../src/inputs/problems.js'
 import { annotate, failureMessage } from '../../src/report/verdict.js'
 import { LookupError } from '../../src/stages/name-match.js'
 import type { ServedSingleSend } from '../../src/stages/single-sends.js'
@@ -620,5 +626,47 @@ describe('writeDryRunSummary', () => {
       ''
     ])
     expect(readFileSync(summaryFile, 'utf8')).not.toContain('every Single Send')
+  })
+})
+
+describe('writeInvalidInputsSummary', () => {
+  it('is, line by line, which inputs, what was wrong, and that nothing was sent', async () => {
+    await writeInvalidInputsSummary(
+      new InvalidInputsError([
+        new InputProblem('time-zone', 'Europe/Londn', 'it is not a known IANA time zone name'),
+        new InputProblem('min-contacts', '<-1>', 'a whole number of 0 or more; it is not')
+      ])
+    )
+    expect(readFileSync(summaryFile, 'utf8').split('\n')).toEqual([
+      '<h2>SendGrid segment refresh</h2>',
+      '<p><strong>2 inputs are invalid, so nothing was sent to SendGrid.</strong></p>',
+      '<table><tr><th>Input</th><th>Value given</th><th>What is wrong</th></tr><tr><td><code>time-zone</code></td><td><code>Europe/Londn</code></td><td>is not a known IANA time zone name</td></tr><tr><td><code>min-contacts</code></td><td><code>&lt;-1&gt;</code></td><td>a whole number of 0 or more; it is not</td></tr></table>',
+      '<p>No request was sent, so no refresh budget was spent.</p>',
+      ''
+    ])
+  })
+
+  it('says "1 input is" for one', async () => {
+    await writeInvalidInputsSummary(
+      new InvalidInputsError([new InputProblem('wait', 'maybe', 'x')])
+    )
+    expect(readFileSync(summaryFile, 'utf8')).toContain(
+      '<p><strong>1 input is invalid, so nothing was sent to SendGrid.</strong></p>'
+    )
+  })
+})
+
+describe('the summary of campaigns alone', () => {
+  it('has no "Other segments" and no "Nothing to refresh" when there are none, and labels a cancel', async () => {
+    const cancelled = result('s-1', 'VIP', 'cancelled', { singleSendIds: ['c-1'] })
+    await writeSummary(
+      { results: [cancelled], singleSends: [campaign({ segmentIds: ['s-1'] })] },
+      { timeZone: 'UTC', recomputedBy: 'sample_updated_at' } as Settings,
+      now
+    )
+    const summary = readFileSync(summaryFile, 'utf8')
+    expect(summary).toContain('<td>VIP</td><td>⏹ cancelled</td>')
+    expect(summary).not.toContain('Other segments')
+    expect(summary).not.toContain('Nothing to refresh')
   })
 })
