@@ -129,15 +129,20 @@ describe.each(runtimes)('Contact jobs, built action on $name', ({ node }) => {
   })
 
   it('waits for the later of two jobs that finish at different times', async () => {
-    const early = Date.now() + 300
-    const late = Date.now() + 1500
+    // Both pending at the action's first read, however slowly it started; then one finishes at
+    // once and the other 1.5 s later.
     await start({
       contactJobs: [
-        { id: job.upsert, finishesAt: early },
-        { id: job.import, finishesAt: late, jobType: 'delete' }
+        { id: job.upsert, finishesAt: Date.now() + 60_000 },
+        { id: job.import, finishesAt: Date.now() + 60_000, jobType: 'delete' }
       ]
     })
-    const { exitCode, outputs } = await run({ 'contact-job-ids': `${job.upsert},${job.import}` })
+    const running = run({ 'contact-job-ids': `${job.upsert},${job.import}` })
+    while (simulator.requestsFor('contact-job', job.import).length === 0) await sleep(20)
+    const late = Date.now() + 1500
+    simulator.contactJobs.get(job.upsert)!.finishesAt = Date.now()
+    simulator.contactJobs.get(job.import)!.finishesAt = late
+    const { exitCode, outputs } = await running
     expect(exitCode).toBe(0)
     const reads = (id: string) => simulator.requestsFor('contact-job', id).length
     // A finished job is not read again.
