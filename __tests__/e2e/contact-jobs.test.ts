@@ -174,16 +174,20 @@ describe.each(runtimes)('Contact jobs, built action on $name', ({ node }) => {
   })
 
   it('waits out contacts-settle-seconds, and a recompute inside it is not fresh', async () => {
-    const finished = Math.floor(Date.now() / 1000) * 1000 - 1000
-    await start({ contactJobs: [{ id: job.upsert, finishesAt: finished }] })
-    // Recomputed 1 s after the job finished: inside the 3 s the contacts need to settle.
-    simulator.segments.get(seg.vip)!.sampleUpdatedAt = finished + 1000
-    simulator.segments.get(seg.spring)!.sampleUpdatedAt = finished + 1000
-    const { exitCode, outputs, stdout } = await run({
+    // The job finishes once the action has read it pending, however slowly it started.
+    await start({ contactJobs: [{ id: job.upsert, finishesAt: Date.now() + 60_000 }] })
+    const running = run({
       'contact-job-ids': job.upsert,
       'contacts-settle-seconds': '3',
       'fresh-within-minutes': '60'
     })
+    while (!simulator.requests.some((r) => kindOf(r) === 'job')) await sleep(20)
+    const finished = Math.floor(Date.now() / 1000) * 1000
+    simulator.contactJobs.get(job.upsert)!.finishesAt = finished
+    // Recomputed 1 s after the job finished: inside the 3 s the contacts need to settle.
+    simulator.segments.get(seg.vip)!.sampleUpdatedAt = finished + 1000
+    simulator.segments.get(seg.spring)!.sampleUpdatedAt = finished + 1000
+    const { exitCode, outputs, stdout } = await running
     expect(exitCode).toBe(0)
     expect(firstAt('read')).toBeGreaterThanOrEqual(finished + 3000)
     expect(firstAt('refresh')).toBeGreaterThanOrEqual(finished + 3000)
