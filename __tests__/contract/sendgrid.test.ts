@@ -4,7 +4,6 @@
 // bearer auth, body) and every answer the simulator gives; a recorder in between keeps Prism's
 // verdicts, and any violation fails the test with Prism's own message.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
-import { setTimeout as sleep } from 'node:timers/promises'
 import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
@@ -197,8 +196,7 @@ describe('the built action against the official OpenAPI file, through prism prox
     it('reads contact jobs, pending, finished, errored and unknown, within the contract', async () => {
       const job = (n: number) => `c0ffee00-0000-4000-8000-0000000000a${n}`
       // Pending until the action has read it so, however slowly it started.
-      const reads = () => simulator.requests.filter((r) => r.path.endsWith(job(1))).length
-      const readBefore = reads()
+      const firstRead = simulator.nextRequest('contact-job', job(1))
       const pending = simulator.addContactJob({ id: job(1), finishesAt: Date.now() + 60_000 })
       simulator.addContactJob({ id: job(2), status: 'errored', erroredCount: 3 })
       simulator.addContactJob({ id: job(3), jobType: 'delete' })
@@ -208,7 +206,7 @@ describe('the built action against the official OpenAPI file, through prism prox
         'wait-interval-seconds': '0.2',
         'max-retries': '0'
       })
-      while (reads() === readBefore) await sleep(20)
+      await firstRead
       pending.finishesAt = Date.now()
       const landed = await running
       const unknown = await run({

@@ -2,7 +2,6 @@
 // refreshed before the contact jobs the pipeline started have finished and settled; a job that did
 // not land stops every refresh; freshness counts only recomputes after the contacts landed.
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { setTimeout as sleep } from 'node:timers/promises'
 import { annotationsIn, runAction } from '../../tools/run-action.js'
 import { runtimes } from '../../tools/runtimes.js'
 import { demoApiKey, startSimulator } from '../../tools/simulator/index.js'
@@ -75,8 +74,9 @@ describe.each(runtimes)('Contact jobs, built action on $name', ({ node }) => {
         }
       ]
     })
+    const firstRead = simulator.nextRequest('contact-job', job.upsert)
     const running = run({ 'contact-job-ids': job.upsert, 'time-zone': 'Europe/Berlin' })
-    while (!simulator.requests.some((r) => kindOf(r) === 'job')) await sleep(20)
+    await firstRead
     const finishesAt = Date.now() + 1500
     simulator.contactJobs.get(job.upsert)!.finishesAt = finishesAt
     const { exitCode, outputs, stdout, summary } = await running
@@ -137,8 +137,9 @@ describe.each(runtimes)('Contact jobs, built action on $name', ({ node }) => {
         { id: job.import, finishesAt: Date.now() + 60_000, jobType: 'delete' }
       ]
     })
+    const firstRead = simulator.nextRequest('contact-job', job.import)
     const running = run({ 'contact-job-ids': `${job.upsert},${job.import}` })
-    while (simulator.requestsFor('contact-job', job.import).length === 0) await sleep(20)
+    await firstRead
     const late = Date.now() + 1500
     simulator.contactJobs.get(job.upsert)!.finishesAt = Date.now()
     simulator.contactJobs.get(job.import)!.finishesAt = late
@@ -176,12 +177,13 @@ describe.each(runtimes)('Contact jobs, built action on $name', ({ node }) => {
   it('waits out contacts-settle-seconds, and a recompute inside it is not fresh', async () => {
     // The job finishes once the action has read it pending, however slowly it started.
     await start({ contactJobs: [{ id: job.upsert, finishesAt: Date.now() + 60_000 }] })
+    const firstRead = simulator.nextRequest('contact-job', job.upsert)
     const running = run({
       'contact-job-ids': job.upsert,
       'contacts-settle-seconds': '3',
       'fresh-within-minutes': '60'
     })
-    while (!simulator.requests.some((r) => kindOf(r) === 'job')) await sleep(20)
+    await firstRead
     const finished = Math.floor(Date.now() / 1000) * 1000
     simulator.contactJobs.get(job.upsert)!.finishesAt = finished
     // Recomputed 1 s after the job finished: inside the 3 s the contacts need to settle.

@@ -94,11 +94,12 @@ export function newResult(
 
 /** A segment in a sentence: its name in quotes (names hold commas), or its ID. */
 export function quotedName(segmentId: string, segmentName: string | null): string {
-  return segmentName !== null ? `"${segmentName}"` : segmentId
+  return segmentName ? `"${segmentName}"` : segmentId
 }
 
 export function segmentLabel(segmentId: string, segmentName: string | null): string {
-  return segmentName ? `Segment "${segmentName}" (${segmentId})` : `Segment ${segmentId}`
+  const name = quotedName(segmentId, segmentName)
+  return segmentName ? `Segment ${name} (${segmentId})` : `Segment ${name}`
 }
 
 /** Adds what was read of the segment to its result. */

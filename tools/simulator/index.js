@@ -76,6 +76,9 @@ export async function startSimulator(options = {}) {
   for (const seed of options.contactJobs ?? []) addContactJob(seed)
   /** @type {RecordedRequest[]} */
   const requests = []
+  /** Who waits for the next request of a kind: see `nextRequest`. */
+  /** @type {Array<{ key: string, arrived: () => void }>} */
+  const waiting = []
   /** @type {Map<string, Fault[]>} */
   const faults = new Map()
   /** @type {Set<import('node:net').Socket>} */
@@ -98,6 +101,11 @@ export async function startSimulator(options = {}) {
         body,
         at: now()
       })
+      const key = faultKey(req.method ?? '', url.pathname)
+      for (const waiter of waiting.filter((w) => w.key === key)) {
+        waiting.splice(waiting.indexOf(waiter), 1)
+        waiter.arrived()
+      }
       const fault = takeFault(faults, req.method ?? '', url.pathname)
       if (fault && 'hang' in fault) return // never answer; the client must give up
       if (fault && 'drop' in fault) return void req.socket.destroy()
@@ -198,6 +206,15 @@ export async function startSimulator(options = {}) {
     /** Requests of one kind (and segment), in arrival order. */
     requestsFor(/** @type {FaultKind} */ kind, /** @type {string} */ segmentId = '') {
       return requests.filter((r) => faultKey(r.method, r.path) === `${kind}:${segmentId}`)
+    },
+    /**
+     * Resolves when the next request of one kind (and segment) arrives, from this call on. It is
+     * answered with what the simulator holds then, so a test can change the world right after.
+     */
+    nextRequest(/** @type {FaultKind} */ kind, /** @type {string} */ segmentId = '') {
+      return new Promise((resolve) =>
+        waiting.push({ key: `${kind}:${segmentId}`, arrived: () => resolve(undefined) })
+      )
     },
     async close() {
       for (const socket of sockets) socket.destroy()
