@@ -274,9 +274,11 @@ describe.each(runtimes)('the built action on $name', ({ node }) => {
       Object.assign(simulator.segments.get(ids.vip)!, {
         refreshTimes: [acceptedAt],
         lastRefreshedAt: acceptedAt,
-        pendingUntil: Date.now() + 1500
+        pendingUntil: Date.now() + hourMs
       })
-      const { exitCode, outputs } = await run({
+      // The recompute lands 1.5 s after the action's first read, however late it starts.
+      const firstRead = simulator.nextRequest('get', ids.vip)
+      const running = run({
         'segment-ids': ids.vip,
         // Fresh within 60 minutes would not do: a refresh in progress is never fresh by the window.
         'fresh-within-minutes': '60',
@@ -285,6 +287,9 @@ describe.each(runtimes)('the built action on $name', ({ node }) => {
         'fail-unless-ready': 'true',
         'min-contacts': '1'
       })
+      await firstRead
+      simulator.segments.get(ids.vip)!.pendingUntil = Date.now() + 1500
+      const { exitCode, outputs } = await running
       expect(exitCode).toBe(0)
       expect(refreshRequests()).toHaveLength(0)
       expect(results(outputs)[0]).toMatchObject({
@@ -508,13 +513,17 @@ describe.each(runtimes)('the built action on $name', ({ node }) => {
 
     it('fails a segment deleted while waiting', async () => {
       await start({ refreshDelayMs: 60_000 })
-      setTimeout(() => simulator.segments.delete(ids.vip), 700)
-      const { exitCode, outputs, stdout } = await run({
+      // Deleted once SendGrid has accepted the refresh, however late the action starts.
+      const refreshed = simulator.nextRequest('refresh', ids.vip)
+      const running = run({
         'segment-ids': `${ids.vip}`,
         wait: 'true',
         'wait-interval-seconds': '0.3',
         'wait-timeout-seconds': '10'
       })
+      await refreshed
+      simulator.segments.delete(ids.vip)
+      const { exitCode, outputs, stdout } = await running
       expect(exitCode).toBe(1)
       expect(results(outputs)[0]).toMatchObject({ outcome: 'refreshed', ready: false })
       expect(JSON.parse(outputs.refreshed)).toEqual([ids.vip])

@@ -273,12 +273,18 @@ describe.each(runtimes)('Single Sends, built action on $name', ({ node }) => {
 
   it('warns, when it happens, that a campaign falls due while its segment is still recomputing', async () => {
     await start({ refreshDelayMs: 2500 })
-    Object.assign(simulator.singleSends.get(campaign.blackFriday)!, { sendAt: Date.now() + 1500 })
-    const { exitCode, stdout } = await run({
+    // Due 1.5 s after the action reads it, however late it starts: the read is held 1 ms so the
+    // time can be set first.
+    simulator.inject('singlesend', campaign.blackFriday, { delayMs: 1 })
+    const read = simulator.nextRequest('singlesend', campaign.blackFriday)
+    const running = run({
       'single-send-ids': campaign.blackFriday,
       wait: 'true',
       'wait-interval-seconds': '6'
     })
+    await read
+    Object.assign(simulator.singleSends.get(campaign.blackFriday)!, { sendAt: Date.now() + 1500 })
+    const { exitCode, stdout } = await running
     expect(exitCode).toBe(0)
     const lines = stdout.split('\n')
     const warned = lines.findIndex((l) =>

@@ -541,14 +541,17 @@ describe('run', () => {
       refreshDelayMs: 60_000,
       segments: [{ id: ids.a }, { id: ids.b }]
     })
-    const deleted = setTimeout(() => simulator.segments.delete(ids.b), 150)
-    const { exitCode, results } = await runWith({
+    // Deleted once SendGrid has accepted its refresh, however slow the machine.
+    const refreshed = simulator.nextRequest('refresh', ids.b)
+    const running = runWith({
       'segment-ids': `${ids.a} ${ids.b}`,
       wait: 'true',
       'wait-interval-seconds': '0.1',
       'wait-timeout-seconds': '0.6'
     })
-    clearTimeout(deleted)
+    await refreshed
+    simulator.segments.delete(ids.b)
+    const { exitCode, results } = await running
     expect(exitCode).toBe(1)
     expect(results.map((r) => r.message)).toEqual([
       expect.stringContaining('had not finished after 1 s'),
