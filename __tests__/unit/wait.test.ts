@@ -205,15 +205,27 @@ describe('waitForRefreshes', () => {
   })
 
   it('polls about once per wait-interval-seconds, never faster, until the deadline', async () => {
-    const { client, reads } = scripted({ 's-1': [notYet] })
+    const { client } = scripted({ 's-1': [notYet] })
+    const readAt: number[] = []
+    const getSegment = client.getSegment.bind(client)
+    client.getSegment = (id, ...rest) => {
+      readAt.push(Date.now())
+      return getSegment(id, ...rest)
+    }
+    const started = Date.now()
     await waitForRefreshes(
       client,
       { waitTimeoutMs: 1_000, waitIntervalMs: 200, timeZone: 'UTC' } as Settings,
       [sent('s-1', 'Alpha')]
     )
     // Polls at about 0.2, 0.4, 0.6 and 0.8 s (each up to 10% later), and one at the deadline.
-    expect(reads.length).toBeGreaterThanOrEqual(4)
-    expect(reads.length).toBeLessThanOrEqual(6)
+    // A slow machine only stretches the gaps, so the bounds hold under load too.
+    expect(readAt.length).toBeGreaterThanOrEqual(2)
+    expect(readAt.length).toBeLessThanOrEqual(6)
+    expect(readAt[0] - started).toBeGreaterThanOrEqual(195)
+    // Every gap but the last, which the deadline may cut short.
+    readAt.slice(1, -1).forEach((at, i) => expect(at - readAt[i]).toBeGreaterThanOrEqual(195))
+    expect(readAt.at(-1)! - started).toBeGreaterThanOrEqual(950)
   })
 
   describe('a refresh accepted before this run, still recomputing', () => {
