@@ -29,13 +29,15 @@ const scenario = readScenario(file)
 const runs = scenario.runs ?? []
 console.log(`Story: ${asked}\n${scenario.description}\n`)
 const { simulatorUrl, runs: done } = await runStory(scenario, {
-  onRun: ({ title, inputs, cancelAfterSeconds, expect, unmet, run }, index) => {
+  onRun: ({ title, inputs, cancelSecondsAfterRefresh, expect, unmet, run }, index) => {
     console.log(`=== Run ${index + 1} of ${runs.length}: ${title}`)
     console.log('--- inputs (with api-key and api-url of the simulator) ---')
     for (const [name, value] of Object.entries(inputs))
       console.log(`${name}: ${value.replace(/\n/g, '\n' + ' '.repeat(name.length + 2))}`)
-    if (cancelAfterSeconds !== undefined)
-      console.log(`(cancelled ${cancelAfterSeconds} s in, as the runner cancels a step)`)
+    if (cancelSecondsAfterRefresh !== undefined)
+      console.log(
+        `(cancelled ${cancelSecondsAfterRefresh} s after its refresh was accepted, as the runner cancels a step)`
+      )
     console.log('\n--- action log (stdout) ---')
     console.log(run.stdout.trimEnd())
     if (run.stderr.trim()) console.log(`--- stderr ---\n${run.stderr.trimEnd()}`)

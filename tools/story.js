@@ -29,7 +29,16 @@ export async function runStory(scenario, options = {}) {
         Object.entries(step.inputs).filter(([name]) => !(options.leaveOut ?? []).includes(name))
       )
       const cancelAfterMs =
-        step.cancelAfterSeconds === undefined ? undefined : step.cancelAfterSeconds * 1000
+        step.cancelSecondsAfterRefresh === undefined
+          ? undefined
+          : step.cancelSecondsAfterRefresh * 1000
+      // Timed from the first refresh SendGrid accepts, not from the start, so a slow start
+      // cannot cancel the run before it has spent anything.
+      const refreshAccepted = Promise.race(
+        (scenario.sendgrid.segments ?? []).map((/** @type {{ id: string }} */ segment) =>
+          simulator.nextRequest('refresh', segment.id)
+        )
+      )
       const run = await runAction(
         { 'api-key': demoApiKey, 'api-url': simulator.url, ...inputs },
         {
@@ -38,10 +47,13 @@ export async function runStory(scenario, options = {}) {
             : {}),
           whileRunning: (child) => {
             if (cancelAfterMs === undefined) return
-            setTimeout(() => {
-              if (cancelBy === 'message') child.send('SIGINT')
-              else child.kill('SIGINT')
-            }, cancelAfterMs).unref()
+            void refreshAccepted.then(() =>
+              setTimeout(() => {
+                if (child.exitCode !== null) return
+                if (cancelBy === 'message') child.send('SIGINT')
+                else child.kill('SIGINT')
+              }, cancelAfterMs).unref()
+            )
           }
         }
       )
@@ -59,7 +71,7 @@ export async function runStory(scenario, options = {}) {
  * @typedef {object} StoryRun
  * @property {string} title
  * @property {Record<string, string>} inputs as the scenario gives them (without the key and URL)
- * @property {number | undefined} [cancelAfterSeconds]
+ * @property {number | undefined} [cancelSecondsAfterRefresh]
  * @property {Expectation} expect what the story says this run shows
  * @property {string[]} unmet each expectation that did not hold, in words; empty when all did
  * @property {import('./run-action.js').ActionRun} run

@@ -47,7 +47,7 @@ const shapes = {
     rejected: 'number',
     finishesInSeconds: 'number'
   },
-  run: { title: 'string', inputs: 'object', cancelAfterSeconds: 'number', expect: 'object' },
+  run: { title: 'string', inputs: 'object', cancelSecondsAfterRefresh: 'number', expect: 'object' },
   expect: { outcomes: 'object', ready: 'boolean', exit: 'number', summary: 'array', log: 'array' }
 }
 const required = {
@@ -115,7 +115,7 @@ export function readScenario(file) {
  * @typedef {object} Scenario
  * @property {string} description
  * @property {Record<string, any>} sendgrid
- * @property {Array<{ title: string, inputs: Record<string, string>, cancelAfterSeconds?: number, expect: import('../story.js').Expectation }>} [runs]
+ * @property {Array<{ title: string, inputs: Record<string, string>, cancelSecondsAfterRefresh?: number, expect: import('../story.js').Expectation }>} [runs]
  */
 
 /**
