@@ -1,74 +1,20 @@
-// The stories a user tries locally: `npm run demo -- STORY`, the scenario files they are made of,
-// and the simulator started by hand (`npm run -s simulator -- --help | --scenario FILE`).
+// The stories a user tries locally, at the suite's instant: `npm run demo -- STORY` end to end, the
+// simulator started by hand (`npm run -s simulator -- --help | --scenario FILE`), and local-action.
+// How the demo itself behaves, whatever the hour, is e2e/story-runner.
 import { describe, expect, it } from '@jest/globals'
 import { spawn, spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { runStory } from '../../tools/story.js'
 import { projectRoot, runAction } from '../../tools/run-action.js'
 import { machineNodePath } from '../../tools/runtimes.js'
-import {
-  listScenarios,
-  readScenario,
-  scenariosDir,
-  simulatorOptions
-} from '../../tools/simulator/scenario.js'
+import { readScenario, scenariosDir, simulatorOptions } from '../../tools/simulator/scenario.js'
 import { demoApiKey, startSimulator } from '../../tools/simulator/index.js'
 import { startSimulatorProcess } from '../support/simulator-process.js'
 import { clockForChild } from '../../tools/test-clock/clock.js'
-
-const demo = (...args: string[]) => {
-  const clock = clockForChild()
-  return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(machineNodePath, [...clock.execArgv, 'tools/demo.js', ...args], {
-      cwd: projectRoot,
-      env: { ...process.env, ...clock.env }
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
-    child.on('close', (status) => resolve({ status, stdout, stderr }))
-  })
-}
-
-/** The outputs a demo printed for each run, by output name. */
-const outputsOf = (stdout: string) =>
-  stdout
-    .split(/^=== Run \d+ of \d+: /m)
-    .slice(1)
-    .map((run) => {
-      const block = run.split('--- outputs ---\n')[1].split('\n\n')[0]
-      return Object.fromEntries(
-        block
-          .split('\n')
-          .map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 2)])
-      )
-    })
-
-const stories = [
-  'after-contact-import',
-  'campaign-due-soon',
-  'cancelled-wait',
-  'failed-contact-import',
-  're-run',
-  'segments-by-name',
-  'three-audiences'
-]
+import { demo, outputsOf, stories } from '../support/demo.js'
 
 describe('npm run demo -- STORY', () => {
-  it('lists every story with what it shows', async () => {
-    const listed = await demo('--list')
-    expect(listed.status).toBe(0)
-    for (const { name, description } of listScenarios()) {
-      expect(listed.stdout).toMatch(
-        new RegExp(`^  ${name} +${description.slice(0, 40).replace(/[().]/g, '\\$&')}`, 'm')
-      )
-    }
-    expect(listScenarios().map((s) => s.name)).toEqual(stories)
-  })
-
   it('runs every story end to end, each run ending as the story expects', async () => {
     const results = await Promise.all(
       stories.map(async (name) => ({ name, ...(await demo(name)) }))
@@ -130,94 +76,6 @@ describe('npm run demo -- STORY', () => {
     ])
     expect(ran['cancelled-wait'].stdout).toContain('exit status: 1, as this story expects')
   }, 60_000)
-
-  it('cancels by a message where no Ctrl-C can be sent (Windows), with what a signal gives', async () => {
-    const scenario = readScenario(join(scenariosDir, 'cancelled-wait.json'))
-    const {
-      runs: [cancelled]
-    } = await runStory(scenario, { cancelBy: 'message' })
-    expect(cancelled.run.exitCode).toBe(1)
-    expect(JSON.parse(cancelled.run.outputs.refreshed)).toEqual([
-      '7e5c2a91-4b8d-4f3e-a6c0-d2b9e8f1a4c7'
-    ])
-    expect(cancelled.run.summary).toContain(
-      'Cancelled after 1 refresh: &quot;Spring sale&quot; was refreshed'
-    )
-  }, 30_000)
-
-  it('exits 1 when a run does not end as its story expects, naming what was expected and what happened', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'refresh-segment-story-'))
-    try {
-      const scenario = JSON.parse(readFileSync(join(scenariosDir, 'segments-by-name.json'), 'utf8'))
-      scenario.runs[0].expect.outcomes['VIP customers'] = 'fresh'
-      scenario.runs[0].expect.exit = 1
-      scenario.runs[0].expect.summary = ['words no summary holds']
-      const file = join(dir, 'expects-a-failure.json')
-      writeFileSync(file, JSON.stringify(scenario))
-      const run = await demo(file)
-      expect(run.stdout).toContain(
-        'Not as the story expects:\n  VIP customers: expected fresh, was refreshed\n  exit status: expected 1, was 0\n  summary: expected to say "words no summary holds"\n'
-      )
-      expect(run.stdout).toContain('1 run(s) did not end as the story expects.')
-      expect(run.status).toBe(1)
-    } finally {
-      rmSync(dir, { recursive: true, force: true })
-    }
-  }, 30_000)
-
-  it('names the stories when asked for one that does not exist', async () => {
-    const run = await demo('no-such-story')
-    expect(run.status).toBe(2)
-    expect(run.stderr).toContain(
-      'No story "no-such-story". The stories: after-contact-import, campaign-due-soon,'
-    )
-  })
-})
-
-describe('scenario files', () => {
-  const write = (content: unknown) => {
-    const dir = mkdtempSync(join(tmpdir(), 'refresh-segment-scenario-'))
-    const file = join(dir, 'scenario.json')
-    writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content))
-    return { file, done: () => rmSync(dir, { recursive: true, force: true }) }
-  }
-  const segment = { id: 'seg', name: 'Spring sale' }
-
-  it.each([
-    [{ sendgrid: {} }, 'the file needs "description"'],
-    [
-      { description: 'x', sendgrid: { segments: [{ ...segment, contact: 5 }] } },
-      'sendgrid.segments[0] has "contact", which is none of: id, name, contacts,'
-    ],
-    [
-      { description: 'x', sendgrid: { segments: [{ ...segment, contacts: '5' }] } },
-      'sendgrid.segments[0].contacts must be a number, not string'
-    ],
-    [
-      { description: 'x', sendgrid: { contactJobs: [{ status: 'failed' }] } },
-      'sendgrid.contactJobs[0] needs "id"'
-    ],
-    [
-      { description: 'x', sendgrid: {}, runs: [{ title: 't', inputs: {}, cancelAfter: 3 }] },
-      'runs[0] needs "expect"'
-    ],
-    [
-      {
-        description: 'x',
-        sendgrid: {},
-        runs: [{ title: 't', inputs: {}, expect: { outcomes: {}, ready: 'yes', exit: 0 } }]
-      },
-      'runs[0].expect.ready must be a boolean, not string'
-    ],
-    ['{ "description": ', '']
-  ])('refuses a mistake, naming the file and the key: %j', (content, message) => {
-    const { file, done } = write(content)
-    try {
-      expect(() => readScenario(file)).toThrow(`Scenario ${file}: ${message}`)
-    } finally {
-      done()
-    }
-  })
 })
 
 describe('npm run -s simulator', () => {
