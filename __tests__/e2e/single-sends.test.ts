@@ -272,7 +272,9 @@ describe.each(runtimes)('Single Sends, built action on $name', ({ node }) => {
   })
 
   it('warns, when it happens, that a campaign falls due while its segment is still recomputing', async () => {
-    await start({ refreshDelayMs: 2500 })
+    // The recompute takes 6 s, so a machine that stalls for seconds still finds the segments
+    // recomputing when the campaign falls due; the 6 s between polls hides the cost.
+    await start({ refreshDelayMs: 6000 })
     // Due 1.5 s after the action reads it, however late it starts: the read is held 1 ms so the
     // time can be set first.
     simulator.inject('singlesend', campaign.blackFriday, { delayMs: 1 })
