@@ -53,15 +53,17 @@ const notYet = segment({
 /** A client answering each segment's reads in turn, the last answer repeated. */
 function scripted(answers: Record<string, ApiResult[]>) {
   const reads: string[] = []
+  const readAt: number[] = []
   const client = {
     signal: new AbortController().signal,
     getSegment: async (id: string) => {
       reads.push(id)
+      readAt.push(Date.now())
       const queue = answers[id]
       return queue.length > 1 ? (queue.shift() as ApiResult) : queue[0]
     }
   } as unknown as SendGridClient
-  return { client, reads }
+  return { client, reads, readAt }
 }
 
 const sent = (
@@ -205,13 +207,7 @@ describe('waitForRefreshes', () => {
   })
 
   it('polls about once per wait-interval-seconds, never faster, until the deadline', async () => {
-    const { client } = scripted({ 's-1': [notYet] })
-    const readAt: number[] = []
-    const getSegment = client.getSegment.bind(client)
-    client.getSegment = (id, ...rest) => {
-      readAt.push(Date.now())
-      return getSegment(id, ...rest)
-    }
+    const { client, readAt } = scripted({ 's-1': [notYet] })
     const started = Date.now()
     await waitForRefreshes(
       client,

@@ -77,7 +77,7 @@ export async function startSimulator(options = {}) {
   /** @type {RecordedRequest[]} */
   const requests = []
   /** Who waits for the next request of a kind: see `nextRequest`. */
-  /** @type {Array<{ key: string, arrived: () => void }>} */
+  /** @type {Array<{ matches: (key: string) => boolean, arrived: () => void }>} */
   const waiting = []
   /** @type {Map<string, Fault[]>} */
   const faults = new Map()
@@ -102,7 +102,7 @@ export async function startSimulator(options = {}) {
         at: now()
       })
       const key = faultKey(req.method ?? '', url.pathname)
-      for (const waiter of waiting.filter((w) => w.key === key)) {
+      for (const waiter of waiting.filter((w) => w.matches(key))) {
         waiting.splice(waiting.indexOf(waiter), 1)
         waiter.arrived()
       }
@@ -208,13 +208,15 @@ export async function startSimulator(options = {}) {
       return requests.filter((r) => faultKey(r.method, r.path) === `${kind}:${segmentId}`)
     },
     /**
-     * Resolves when the next request of one kind (and segment) arrives, from this call on. It is
-     * answered with what the simulator holds then, so a test can change the world right after.
+     * Resolves when the next request of one kind arrives, from this call on: for one segment (or
+     * job, or Single Send) when `id` is given, any of the kind when not. It is answered with what
+     * the simulator holds then, so a test can change the world right after.
      */
-    nextRequest(/** @type {FaultKind} */ kind, /** @type {string} */ segmentId = '') {
-      return new Promise((resolve) =>
-        waiting.push({ key: `${kind}:${segmentId}`, arrived: () => resolve(undefined) })
-      )
+    nextRequest(/** @type {FaultKind} */ kind, /** @type {string | undefined} */ id = undefined) {
+      /** @param {string} key */
+      const matches = (key) =>
+        id === undefined ? key.startsWith(`${kind}:`) : key === `${kind}:${id}`
+      return new Promise((resolve) => waiting.push({ matches, arrived: () => resolve(undefined) }))
     },
     async close() {
       for (const socket of sockets) socket.destroy()
