@@ -249,7 +249,8 @@ describe.each(runtimes)('Contact jobs, built action on $name', ({ node }) => {
     })
     expect(exitCode).toBe(1)
     expect(durationMs).toBeGreaterThan(2000)
-    expect(durationMs).toBeLessThan(8000)
+    // Gives up, rather than waiting for the job's finish an hour away.
+    expect(durationMs).toBeLessThan(20_000)
     expect(simulator.requests.every((r) => kindOf(r) === 'job')).toBe(true)
     expect(parse(outputs['contact-jobs'])[0]).toMatchObject({
       status: 'pending',

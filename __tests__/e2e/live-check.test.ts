@@ -87,7 +87,8 @@ describe('npm run live-check against the simulator', () => {
     })
     expect(Math.abs(run.report.clock_offset_seconds)).toBeLessThanOrEqual(1)
     expect(run.report.seconds_until_recomputed).toBeGreaterThanOrEqual(0)
-    expect(run.report.seconds_until_recomputed).toBeLessThanOrEqual(3)
+    // The simulator recomputes in 1.1 s; polls late on a slow machine add to that.
+    expect(run.report.seconds_until_recomputed).toBeLessThanOrEqual(10)
     expect(run.report.timeline.length).toBeGreaterThan(1)
     expect(run.report.timeline[0]).toEqual(
       expect.objectContaining({ contacts_count: expect.any(Number), refreshes_used: 1 })
@@ -137,17 +138,18 @@ describe('npm run live-check against the simulator', () => {
   }, 60_000)
 
   it('tells whether the new contact counted, as the lag and --settle-seconds imply', async () => {
-    // A written contact counts in a recompute only 2.5 s after its job finished.
-    await start({ contactCountsAfterMs: 2500 })
+    // A written contact counts in a recompute only 5 s after its job finished: a lag a slow
+    // machine's hasty refresh (and its 1.1 s recompute) does not reach.
+    await start({ contactCountsAfterMs: 5000 })
     const hasty = await check()
     expect(hasty.report.contact_counted_by_refresh).toBe(false)
-    expect(hasty.report.seconds_from_job_finished_to_refresh).toBeLessThan(1.5)
+    expect(hasty.report.seconds_from_job_finished_to_refresh).toBeLessThan(5)
     await simulator.close()
-    await start({ contactCountsAfterMs: 2500 })
-    // 20 s, scaled down to 2 s by the tests: with the recompute's 1.1 s, past the lag.
-    const settled = await check(['--settle-seconds', '20'])
+    await start({ contactCountsAfterMs: 5000 })
+    // 50 s, scaled down to 5 s by the tests: the refresh comes after the lag.
+    const settled = await check(['--settle-seconds', '50'])
     expect(settled.report.contact_counted_by_refresh).toBe(true)
-    expect(settled.report.seconds_from_job_finished_to_refresh).toBeGreaterThanOrEqual(2)
+    expect(settled.report.seconds_from_job_finished_to_refresh).toBeGreaterThanOrEqual(5)
   }, 60_000)
 
   it("estimates SendGrid's clock offset from its Date headers", async () => {

@@ -381,25 +381,35 @@ describe('run', () => {
 
   it('warns when a Single Send falls due before its segments are recomputed', async () => {
     await simulator.close()
+    const flashSale = 'cafe0000-0000-4000-8000-000000000001'
+    // The recompute takes 4 s, so a machine that stalls for a second or two still finds the
+    // segment recomputing when the Single Send falls due.
     simulator = await startSimulator({
-      refreshDelayMs: 400,
+      refreshDelayMs: 4000,
       segments: [{ id: ids.a, name: 'Alpha' }],
       singleSends: [
         {
-          id: 'cafe0000-0000-4000-8000-000000000001',
+          id: flashSale,
           name: 'Flash sale',
           status: 'scheduled',
-          sendAt: Date.now() + 150,
+          sendAt: Date.now() + 60 * 60_000,
           segmentIds: [ids.a]
         }
       ]
     })
-    const { exitCode, annotations } = await runWith({
-      'single-send-ids': 'cafe0000-0000-4000-8000-000000000001',
+    // Due 1 s after the action reads it, however late it starts: the read is held 1 ms so the
+    // time can be set first.
+    simulator.inject('singlesend', flashSale, { delayMs: 1 })
+    const read = simulator.nextRequest('singlesend', flashSale)
+    const running = runWith({
+      'single-send-ids': flashSale,
       wait: 'true',
-      // Polls come every 0.5 s; the send time (in 0.15 s) wakes the wait before the first one.
-      'wait-interval-seconds': '0.5'
+      // Polls come every 4 s; the send time wakes the wait before the first one.
+      'wait-interval-seconds': '4'
     })
+    await read
+    simulator.singleSends.get(flashSale)!.sendAt = Date.now() + 1000
+    const { exitCode, annotations } = await running
     expect(exitCode).toBe(0)
     expect(annotations).toEqual([
       expect.objectContaining({

@@ -35,8 +35,9 @@ describe('the tests’ clock', () => {
     setClock(springForward)
     const first = Date.now()
     expect(first - springForwardMs).toBeGreaterThanOrEqual(0)
-    expect(first - springForwardMs).toBeLessThan(1000)
-    expect(new Date().getTime() - springForwardMs).toBeLessThan(1000)
+    // Moments after it, however slow the machine (an unset clock reads the machine’s time, months off).
+    expect(first - springForwardMs).toBeLessThan(60_000)
+    expect(new Date().getTime() - springForwardMs).toBeLessThan(60_000)
     expect(Date()).toContain('2027')
     await new Promise((resolve) => setTimeout(resolve, 60))
     expect(Date.now() - first).toBeGreaterThanOrEqual(50)
@@ -52,7 +53,7 @@ describe('the tests’ clock', () => {
 
   it('takes ms as well as ISO text, and only ISO text that names its zone', () => {
     setClock(springForwardMs)
-    expect(Date.now() - springForwardMs).toBeLessThan(1000)
+    expect(Date.now() - springForwardMs).toBeLessThan(60_000)
     expect(parseInstant('2027-03-28T01:59:30+01:00')).toBe(springForwardMs)
     expect(parseInstant('2028-02-29T00:00:30.5Z')).toBe(Date.UTC(2028, 1, 29, 0, 0, 30, 500))
     for (const bad of ['2027-03-28T00:59:30', '2027-03-28', 'tomorrow', '2027-02-30T00:00:00Z']) {
