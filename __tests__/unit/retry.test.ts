@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import { backoffDelayMs, sleep } from '../../src/sendgrid/retry.js'
+import { getEventListeners } from 'node:events'
+import { backoffDelayMs, pollPauseMs, sleep } from '../../src/sendgrid/retry.js'
 import { settlesThisTurn } from '../support/event-loop.js'
 
 describe('backoffDelayMs', () => {
@@ -23,7 +24,28 @@ describe('backoffDelayMs', () => {
   })
 })
 
+describe('pollPauseMs', () => {
+  it('adds up to a tenth of the interval', () => {
+    expect(pollPauseMs(2000, () => 0)).toBe(2000)
+    expect(pollPauseMs(2000, () => 0.5)).toBe(2100)
+    expect(pollPauseMs(2000, () => 1)).toBe(2200)
+  })
+
+  it('spreads polls out', () => {
+    const pauses = new Set(Array.from({ length: 20 }, () => pollPauseMs(1000)))
+    expect(pauses.size).toBeGreaterThan(1)
+    for (const pause of pauses) expect(pause).toBeGreaterThanOrEqual(1000)
+    for (const pause of pauses) expect(pause).toBeLessThanOrEqual(1100)
+  })
+})
+
 describe('sleep', () => {
+  it('stops listening for the cancel once it has waited', async () => {
+    const cancel = new AbortController()
+    await sleep(5, cancel.signal)
+    expect(getEventListeners(cancel.signal, 'abort')).toHaveLength(0)
+  })
+
   it('waits, or stops at once when the run is cancelled', async () => {
     const started = Date.now()
     await sleep(60)

@@ -158,15 +158,41 @@ describe('waitForRefreshes', () => {
     expect(stdout.text.split('\n')).toEqual([
       'Waiting up to 60 s for 3 segment(s) to finish refreshing...',
       'Could not read Segment "Gamma" (s-3) (HTTP 500); still waiting.',
-      expect.stringMatching(
-        /^Still waiting for 2 segment\(s\) after 0\.[1-9] s: "Alpha", "Gamma"$/
-      ),
+      expect.stringMatching(/^Still waiting for 2 segment\(s\) after \d+\.\d s: "Alpha", "Gamma"$/),
       'Segment "Alpha" (s-1) refreshed (refresh job job-s-1) and recomputed at 12:00:00 UTC by SendGrid\'s sample_updated_at, about 2 s after SendGrid accepted the refresh. It now has 12 contacts (2,345 before).',
       'Could not read Segment "Gamma" (s-3) (timeout); still waiting.',
-      expect.stringMatching(/^Still waiting for 1 segment\(s\) after 0\.[1-9] s: "Gamma"$/),
+      expect.stringMatching(/^Still waiting for 1 segment\(s\) after \d+\.\d s: "Gamma"$/),
       'Segment "Gamma" (s-3) refreshed and recomputed at 12:00:01 UTC by SendGrid\'s sample_updated_at. It now has 1,234 contacts.',
       ''
     ])
+  })
+
+  it('names each segment it still waits for, by name or by ID, and warns of a campaign due', async () => {
+    const { client } = scripted({ 's-1': [notYet, landed], 's-2': [notYet, landed] })
+    const flashSale = {
+      id: 'c-1',
+      name: 'Flash sale',
+      status: 'scheduled',
+      sendAt: new Date(Date.now() - 60_000).toISOString(),
+      segmentIds: ['s-2'],
+      listIds: [],
+      all: false
+    }
+    await waitForRefreshes(
+      client,
+      settings(60_000),
+      [sent('s-1', 'Alpha'), sent('s-2', null)],
+      [flashSale]
+    )
+    const lines = stdout.text.split('\n')
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^Still waiting for 2 segment\(s\) after \d+\.\d s: "Alpha", s-2$/)
+    )
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        /^::warning title=Single Send due before its audience is fresh::Single Send "Flash sale" was due .*, and Segment s-2 is still recomputing: /
+      )
+    )
   })
 
   it('says a segment without a contact count has finished, without counting', async () => {

@@ -12,7 +12,7 @@ import {
 import type { Settings } from '../inputs/settings.js'
 import { log } from '../report/log.js'
 import { newResult, segmentLabel, type SegmentResult } from '../run/results.js'
-import { sleep } from '../sendgrid/retry.js'
+import { pollPauseMs, sleep } from '../sendgrid/retry.js'
 import type { SendGridClient } from '../sendgrid/client.js'
 import { contactJobIn, unreadJob, type ContactJob } from '../sendgrid/answers.js'
 import type { Target } from './targets.js'
@@ -77,7 +77,7 @@ export async function waitForContactJobs(
     log.info(
       `Still waiting for ${pending.length} of ${total} contact job(s) after ${elapsed(Date.now() - started)}: ${pending.map((job) => job.id).join(', ')}`
     )
-    const pause = settings.waitIntervalMs * (1 + Math.random() * 0.1)
+    const pause = pollPauseMs(settings.waitIntervalMs)
     await sleep(Math.max(0, Math.min(Date.now() + pause, deadline) - Date.now()), client.signal)
     // A cancelled run reads no more; the jobs stay as last read.
     if (client.signal.aborted) return { jobs, landedAt: null }

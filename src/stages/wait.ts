@@ -16,7 +16,7 @@ import {
   timeOfDay,
   wholeSeconds
 } from '../time/human-time.js'
-import { sleep } from '../sendgrid/retry.js'
+import { pollPauseMs, sleep } from '../sendgrid/retry.js'
 import type { SendGridClient } from '../sendgrid/client.js'
 import { segmentIn, type SegmentSnapshot } from '../sendgrid/answers.js'
 import { scheduledSendTime, type SingleSend } from './single-sends.js'
@@ -76,8 +76,7 @@ export async function waitForRefreshes(
   const campaigns = dueCampaigns(singleSends, settings.timeZone)
 
   while (pending.size > 0 && Date.now() < deadline) {
-    // A little jitter keeps many waiting workflows from polling in step.
-    const pause = settings.waitIntervalMs * (1 + Math.random() * 0.1)
+    const pause = pollPauseMs(settings.waitIntervalMs)
     const wakeAt = Math.min(Date.now() + pause, deadline, campaigns.nextDue(pendingIds()))
     await sleep(Math.max(0, wakeAt - Date.now()), client.signal)
     // A cancelled run sends no more polls; what was learnt so far is in the record.
