@@ -1,5 +1,5 @@
 // Faults a test queues for the next matching request: a status, a hang, a dropped connection, a delay,
-// an oversized answer. Requests are keyed by kind and segment, as tests name them.
+// an answer held until the test lets it go, an oversized answer. Requests are keyed by kind and segment, as tests name them.
 import {
   contactJobPathPattern,
   contactSearchPath,
@@ -14,9 +14,10 @@ import {
 
 /**
  * @typedef {{ status: number, body?: string, headers?: Record<string, string> }
- *   | { hang: true } | { drop: true } | { delayMs: number }
+ *   | { hang: true } | { drop: true } | { delayMs: number } | { until: Promise<unknown> }
  *   | { oversized: number, status: number, endless?: boolean }} Fault
- * `oversized` sends that many bytes of an HTML page; `endless` then never ends the answer.
+ * `until` holds the answer until the test settles that promise; `oversized` sends that many bytes
+ * of an HTML page; `endless` then never ends the answer.
  */
 
 /** @typedef {'refresh' | 'get' | 'list' | 'singlesends' | 'singlesends-search' | 'singlesend' | 'contact-job' | 'create-segment' | 'delete-segment' | 'contacts-upsert' | 'contacts-search' | 'contacts-delete'} FaultKind */

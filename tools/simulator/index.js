@@ -116,6 +116,7 @@ export async function startSimulator(options = {}) {
         }
         route(req.method ?? '', url, req.headers, body, res)
       }
+      if (fault && 'until' in fault) return void fault.until.then(answer, answer)
       const delay =
         (fault && 'delayMs' in fault ? fault.delayMs : 0) + (options.responseDelayMs ?? 0)
       if (delay > 0) setTimeout(answer, delay)
