@@ -43,15 +43,13 @@ describeWithSignals.each(runtimes)('A cut-short run, built action on $name', ({ 
   }
 
   /**
-   * Runs the action, sending `signals` once `when` resolves, then calling `afterSignals`; returns
-   * the run and the signal times.
+   * Runs the action, sending `signals` (`gapMs` apart) once `when` resolves, then calling
+   * `afterSignals`; returns the run and the signal times.
    */
   async function cutShort(
     inputs: Record<string, string>,
     when: () => Promise<unknown>,
-    signals: NodeJS.Signals[] = ['SIGINT'],
-    gapMs = 0,
-    afterSignals = () => {}
+    { signals = ['SIGINT'] as NodeJS.Signals[], gapMs = 0, afterSignals = () => {} } = {}
   ) {
     let signalledAt = NaN
     let lastSignalAt = NaN
@@ -118,9 +116,7 @@ describeWithSignals.each(runtimes)('A cut-short run, built action on $name', ({ 
     const run = await cutShort(
       { 'check-quota': 'false' },
       () => arrived((p) => p.startsWith('/v3/marketing/segments/2.0/refresh/'), 2),
-      ['SIGINT'],
-      0,
-      answerNow
+      { afterSignals: answerNow }
     )
     expect(run.exitCode).not.toBe(0)
     expect(run.exitAfterSignalMs).toBeLessThan(beforeTheRunnersSigtermMs)
@@ -146,7 +142,7 @@ describeWithSignals.each(runtimes)('A cut-short run, built action on $name', ({ 
           // Into the wait: at least one poll of each segment after the refreshes.
           await arrived((p) => p === `/v3/marketing/segments/2.0/${seg.vip}`, 2)
         },
-        [signal]
+        { signals: [signal] }
       )
       expect(run.exitCode).not.toBe(0)
       expect(run.exitAfterSignalMs).toBeLessThan(beforeTheRunnersSigtermMs)
@@ -179,8 +175,7 @@ describeWithSignals.each(runtimes)('A cut-short run, built action on $name', ({ 
     const run = await cutShort(
       { 'check-quota': 'false' },
       () => arrived((p) => p === refreshPath(seg.spring)),
-      ['SIGINT', 'SIGINT'],
-      200
+      { signals: ['SIGINT', 'SIGINT'], gapMs: 200 }
     )
     expect(run.exitCode).not.toBe(0)
     // Without the second signal it would wait out the 2.5 s grace for the refresh on the wire.

@@ -1,5 +1,6 @@
 // Faults a test queues for the next matching request: a status, a hang, a dropped connection, a delay,
-// an answer held until the test lets it go, an oversized answer. Requests are keyed by kind and segment, as tests name them.
+// an answer held until the test lets it go, an oversized answer. Requests are keyed by kind and
+// segment, as tests name them.
 import {
   contactJobPathPattern,
   contactSearchPath,
