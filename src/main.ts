@@ -40,7 +40,7 @@ export async function run(cancellation: Cancellation = listenForCancel()): Promi
     settings = getSettings()
     for (const line of planSentences(settings)) log.info(line)
     if (settings.timeZoneWarning) log.warning(settings.timeZoneWarning, { title: 'Time zone' })
-    checkScheduleCoverage(settings)
+    await checkScheduleCoverage(settings, process.env, cancellation.signal)
     if (settings.dryRun) {
       await writeDryRunSummary(settings)
       log.info(
@@ -49,6 +49,7 @@ export async function run(cancellation: Cancellation = listenForCancel()): Promi
       return
     }
     client = new SendGridClient({ ...settings, signal: cancellation.signal })
+    record.watchSlowDowns(client.slowDowns)
     end = await untilDoneOrCancelled(refreshAll(client, settings, record), cancellation)
     record.close()
     const outcome = record.outcome(end, settings.wait)

@@ -2,22 +2,28 @@
 // 1. Ten segments whose answers each take 400 ms, against one segment: wall-time ratio (goal <= 1.3).
 // 2. Start-up: `node dist/index.js` refreshing one segment on loopback, against a bare Node script
 //    doing the same POST with node:http: ratio of medians over interleaved runs (goal < 2.0).
-// 3. Connections: five segments read, refreshed and waited for over HTTPS: requests and connections
-//    (goal: connections <= segments), and the wall time against a baseline bundle: the dist/ of the
-//    git ref in BENCH_BASELINE (e.g. the last release's tag), when given.
+// 3. Connections and requests: five segments read, refreshed and waited for over HTTPS: requests by
+//    stage (pre-flight reads, refreshes, wait rounds), connections (goal: connections <= segments),
+//    and the wall time against a baseline bundle: the dist/ of the git ref in BENCH_BASELINE (e.g.
+//    the last release's tag), when given.
 // 4. Cancellation: SIGINT while a refresh is on the wire (its answer 10 s away) and while waiting:
 //    time from the signal to the process's exit, summary and outputs written (goal < 3 s; the
 //    runner sends SIGTERM at 7.5 s). Not on Windows, where a script cannot send the runner's Ctrl-C.
+// 5. Schedules: the bundle's weight (dist/index.js, and the chunk only a scheduled run loads), and
+//    the start-up of a workflow_dispatch run against a scheduled one that reads its workflow from a
+//    stand-in for GitHub's API (goal: a workflow_dispatch run pays nothing for it).
 // Each figure is measured under the machine's Node and under Node 24 (what the runner uses).
 import { execFileSync, spawn } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { hasOpenssl, makeCertificates } from './certificates.js'
 import { projectRoot, runAction } from './run-action.js'
 import { runtimes } from './runtimes.js'
 import { demoApiKey, startSimulator } from './simulator/index.js'
+import { faultKey } from './simulator/faults.js'
+import { startGitHubApi } from './github-api.js'
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 15)
 const median = (/** @type {number[]} */ values) =>
@@ -120,9 +126,13 @@ async function timeHttps(node, certificates, bundle) {
       { node, bundle, env: { NODE_EXTRA_CA_CERTS: certificates.caPath } }
     )
     if (run.exitCode !== 0) throw new Error(`action failed:\n${run.stdout}\n${run.stderr}`)
+    const kinds = simulator.requests.map((r) => faultKey(r.method, r.path).split(':')[0])
+    const count = (/** @type {string} */ kind) => kinds.filter((k) => k === kind).length
     return {
       ms: run.durationMs,
       requests: simulator.requests.length,
+      // Each segment is read once before its refresh; the wait's reads are the rest.
+      stages: `${ids.length} pre-flight reads, ${count('refresh')} refreshes, ${count('list')} wait rounds of one list read, ${count('get') - ids.length} segment reads in the wait`,
       connections: simulator.counts.connections
     }
   } finally {
@@ -140,7 +150,9 @@ async function timeCancel(node, when) {
   const id = randomUUID()
   const simulator = await startSimulator({ refreshDelayMs: 60_000, segments: [{ id }] })
   if (when === 'on the wire') simulator.inject('refresh', id, { delayMs: 10_000 })
-  const reached = simulator.nextRequest(when === 'on the wire' ? 'refresh' : 'get', id)
+  // The wait reads the segment list once a round.
+  const reached =
+    when === 'on the wire' ? simulator.nextRequest('refresh', id) : simulator.nextRequest('list')
   let signalledAt = NaN
   try {
     const run = await runAction(
@@ -167,6 +179,60 @@ async function timeCancel(node, when) {
   } finally {
     await simulator.close()
   }
+}
+
+const workflowPath = '.github/workflows/refresh.yml'
+const eventDir = mkdtempSync(join(tmpdir(), 'refresh-segment-bench-event-'))
+const eventPath = join(eventDir, 'event.json')
+writeFileSync(eventPath, JSON.stringify({ schedule: '7 * * * *' }))
+
+/**
+ * One run looking 45 minutes ahead for campaigns (none is due): on workflow_dispatch, or on a
+ * schedule that reads its two-line workflow from a stand-in for GitHub's API.
+ * @param {string} node
+ * @param {'workflow_dispatch' | 'schedule'} eventName
+ */
+async function timeEvent(node, eventName) {
+  const simulator = await startSimulator({})
+  const github = await startGitHubApi({
+    [workflowPath]: "on:\n  schedule:\n    - cron: '7 * * * *'\n    - cron: '37 * * * *'\n"
+  })
+  try {
+    const run = await runAction(
+      {
+        'api-key': demoApiKey,
+        'api-url': simulator.url,
+        'single-sends-within-minutes': '45',
+        'github-token': 'ghs_bench'
+      },
+      {
+        node,
+        env: {
+          GITHUB_EVENT_NAME: eventName,
+          GITHUB_EVENT_PATH: eventPath,
+          ...github.env(workflowPath)
+        }
+      }
+    )
+    const askedGitHub = github.requests.length > 0
+    if (run.exitCode !== 0 || askedGitHub !== (eventName === 'schedule'))
+      throw new Error(
+        `the ${eventName} run did not do what it should:\n${run.stdout}\n${run.stderr}`
+      )
+    return run.durationMs
+  } finally {
+    await simulator.close()
+    await github.close()
+  }
+}
+
+/** kB of each file of dist/ the action runs (not the live check's). */
+function bundleWeight() {
+  const dist = join(projectRoot, 'dist')
+  return readdirSync(dist)
+    .filter((file) => file.endsWith('.js'))
+    .map((file) => `${file} ${Math.round(statSync(join(dist, file)).size / 1024)} kB`)
+    .join(', ')
 }
 
 const certificates = hasOpenssl ? makeCertificates() : null
@@ -206,6 +272,17 @@ for (const { name, node } of runtimes) {
   console.log(`    ratio ${startup.toFixed(2)} (goal < 2.00) ${startup < 2 ? 'OK' : 'MISSED'}\n`)
   missed ||= concurrency > 1.3 || startup >= 2
 
+  const dispatched = []
+  const scheduled = []
+  for (let i = 0; i < rounds; i++) {
+    dispatched.push(await timeEvent(node, 'workflow_dispatch'))
+    scheduled.push(await timeEvent(node, 'schedule'))
+  }
+  console.log(
+    `  Schedules: workflow_dispatch run ${median(dispatched).toFixed(0)} ms; scheduled run reading its workflow from GitHub ${median(scheduled).toFixed(0)} ms`
+  )
+  console.log(`    bundle: ${bundleWeight()}\n`)
+
   if (process.platform === 'win32') console.log('  Cancellation: skipped on Windows\n')
   else {
     for (const when of /** @type {const} */ (['on the wire', 'waiting'])) {
@@ -234,14 +311,16 @@ for (const { name, node } of runtimes) {
   console.log(
     `  Five segments with wait over HTTPS: ${last.requests} requests over ${last.connections} connections (goal <= 5) ${last.connections <= 5 ? 'OK' : 'MISSED'}, ${median(https.map((r) => r.ms)).toFixed(0)} ms`
   )
+  console.log(`    requests: ${last.stages}`)
   if (baseline) {
     const then = before[before.length - 1]
     console.log(
-      `    baseline ${baseline.ref}: ${then.requests} requests over ${then.connections} connections, ${median(before.map((r) => r.ms)).toFixed(0)} ms\n`
+      `    baseline ${baseline.ref}: ${then.requests} requests over ${then.connections} connections, ${median(before.map((r) => r.ms)).toFixed(0)} ms; ${then.stages}\n`
     )
   } else console.log('    (set BENCH_BASELINE to a git ref to compare with its dist/)\n')
   missed ||= last.connections > 5
 }
+rmSync(eventDir, { recursive: true, force: true })
 if (certificates) rmSync(certificates.dir, { recursive: true, force: true })
 if (baseline) rmSync(baseline.dir, { recursive: true, force: true })
 if (missed) process.exitCode = 1

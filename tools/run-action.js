@@ -56,9 +56,7 @@ export async function runAction(inputs, options = {}) {
     ...options.env
   }
   const declared = readActionYml().inputs
-  for (const [name, spec] of Object.entries(declared)) {
-    env[inputVariable(name)] = String(spec.default ?? '')
-  }
+  for (const [name, spec] of Object.entries(declared)) env[inputVariable(name)] = inputDefault(spec)
   for (const [name, value] of Object.entries(inputs)) env[inputVariable(name)] = value
 
   const started = performance.now()
@@ -95,6 +93,16 @@ export async function runAction(inputs, options = {}) {
  */
 function pick(env, names) {
   return Object.fromEntries(names.filter((n) => env[n] !== undefined).map((n) => [n, env[n]]))
+}
+
+/**
+ * The value the runner gives an input left unset: its default, except that an expression
+ * (`${{ github.token }}`) is the runner's to fill, and here there is nothing to fill it with.
+ * @param {{ default?: string }} spec
+ */
+export function inputDefault(spec) {
+  const value = String(spec.default ?? '')
+  return value.startsWith('${{') ? '' : value
 }
 
 /** @param {string} name */

@@ -14,8 +14,9 @@ const cancelByMessage = new URL('./cancel-on-message.js', import.meta.url).href
 
 /**
  * @param {import('./simulator/scenario.js').Scenario} scenario
- * @param {{ leaveOut?: string[], cancelBy?: 'signal' | 'message', onRun?: (run: StoryRun, index: number) => void }} [options]
- *   `leaveOut`: inputs to drop from every run (the summary picture has no contact job).
+ * @param {{ leaveOut?: string[], with?: Record<string, string>, firstRunOnly?: boolean, cancelBy?: 'signal' | 'message', onRun?: (run: StoryRun, index: number) => void }} [options]
+ *   `leaveOut`: inputs to drop from every run (the summary picture has no contact job); `with`:
+ *   inputs to change in the first run; `firstRunOnly`: run no other.
  * @returns {Promise<{ simulatorUrl: string, runs: StoryRun[] }>}
  */
 export async function runStory(scenario, options = {}) {
@@ -24,9 +25,14 @@ export async function runStory(scenario, options = {}) {
   /** @type {StoryRun[]} */
   const runs = []
   try {
-    for (const [index, step] of (scenario.runs ?? []).entries()) {
+    const steps = (scenario.runs ?? []).slice(0, options.firstRunOnly ? 1 : undefined)
+    for (const [index, step] of steps.entries()) {
       const inputs = Object.fromEntries(
-        Object.entries(step.inputs).filter(([name]) => !(options.leaveOut ?? []).includes(name))
+        Object.entries({
+          ...step.inputs,
+          ...step.speedUps,
+          ...(index === 0 ? options.with : {})
+        }).filter(([name]) => !(options.leaveOut ?? []).includes(name))
       )
       const cancelAfterMs =
         step.cancelSecondsAfterRefresh === undefined
@@ -66,7 +72,9 @@ export async function runStory(scenario, options = {}) {
 /**
  * @typedef {object} StoryRun
  * @property {string} title
- * @property {Record<string, string>} inputs as the scenario gives them (without the key and URL)
+ * @property {Record<string, string>} inputs as the run was given them: the scenario's, its speed-ups
+ *   and any inputs of one's own (without the key and URL)
+ * @property {Record<string, string>} [speedUps] inputs the demo adds only to run faster
  * @property {number | undefined} [cancelSecondsAfterRefresh]
  * @property {Expectation} expect what the story says this run shows
  * @property {string[]} unmet each expectation that did not hold, in words; empty when all did

@@ -27,11 +27,13 @@ if (!changelog.split(/\r?\n/).some((line) => line.startsWith(`## [${version}]`))
   fail(`CHANGELOG.md has no '## [${version}]' section`)
 }
 if (!isClean()) fail('the work tree is not clean')
-// The same ncc commands `npm run bundle` runs (the action, then the live check), without a shell.
+// The same commands `npm run bundle` runs (clearing old chunks, the action, then the live check),
+// without a shell: each is ncc or a node script.
 const bundle = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts.bundle
 const ncc = join(root, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js')
 for (const command of bundle.split(' && ')) {
-  const built = spawnSync(process.execPath, [ncc, ...command.replace(/^ncc /, '').split(' ')], {
+  const [tool, ...args] = command.split(' ')
+  const built = spawnSync(process.execPath, tool === 'ncc' ? [ncc, ...args] : args, {
     cwd: root,
     encoding: 'utf8'
   })

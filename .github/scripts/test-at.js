@@ -21,14 +21,21 @@ export const clockFree = [
   'e2e/cancel',
   'e2e/hostile',
   'e2e/live-check',
+  // Reads refused and sent again, requests in flight, lost refreshes: counts, not times of day.
+  'e2e/rate-limit',
+  // Cron lines, their gaps and the warnings about them: no time of day in them.
+  'e2e/schedule',
   // The demo's list, its cancel by message, its verdict on a story, scenario files: no time in them.
   'e2e/story-runner',
   'e2e/tls',
+  // Cron lines and a workflow file from a stand-in for GitHub: no clock in their words.
+  'e2e/workflow-schedule',
   'repo/dist',
   // It sets its own instant, the picture's.
   'repo/job-summary-picture',
   'repo/metadata',
   'repo/platforms',
+  'repo/readme-stories',
   'repo/release',
   'unit/client-requests',
   // Cron lines and their gaps: src/time/cron.ts reads no clock.
@@ -37,9 +44,15 @@ export const clockFree = [
   'unit/paging',
   // Its instants are its own (fast-check's dates); no function it calls reads the clock.
   'unit/properties',
+  // SendGrid's headers and clock are the tests' own; the in-flight limit reads no clock.
+  'unit/rate-limit',
+  // Its instants are fixed; where it reads the clock (the send), no word or count depends on it.
+  'unit/refresh-send',
+  'unit/schedule-coverage',
   'unit/sendgrid-json',
   'unit/transport',
-  'unit/undici-stub'
+  'unit/undici-stub',
+  'unit/workflow-schedule'
 ]
 
 /** The hours that break things: each with what happens there. */

@@ -248,8 +248,10 @@ describe.each(runtimes)('the refresh budget, built action on $name', ({ node }) 
       'wait-interval-seconds': '0.2'
     })
     expect(exitCode).toBe(0)
+    // Each is read once before; the wait reads the segment list, not the segments one by one.
     expect(reads(ids.vip)).toHaveLength(1)
-    expect(reads(ids.spring).length).toBeGreaterThan(1)
+    expect(reads(ids.spring)).toHaveLength(1)
+    expect(simulator.requestsFor('list').length).toBeGreaterThan(0)
     expect(results(outputs).map((r) => r.outcome)).toEqual(['refreshed', 'fresh'])
     expect(summary).toContain('All 2 audiences are ready to send to.')
     expect(summary).toContain('1,200 → 1,201 (+1)')

@@ -8,14 +8,34 @@ import { clockForChild } from '../../tools/test-clock/clock.js'
 import { countToday, wallClock } from '../support/wall-clock.js'
 
 describe('npm run demo', () => {
-  it('runs the built action against the simulator and prints the summary as text, not HTML', () => {
+  it("runs the Quick start's workflow with no story named: every audience ready", () => {
     const clock = clockForChild()
-    const started = Date.now()
     const demo = spawnSync(machineNodePath, [...clock.execArgv, 'tools/demo.js'], {
       cwd: projectRoot,
       env: { ...process.env, ...clock.env },
       encoding: 'utf8'
     })
+    expect(demo.status).toBe(0)
+    expect(demo.stdout).toMatch(/^Story: quick-start$/m)
+    const summary = demo.stdout.split('--- job summary (GITHUB_STEP_SUMMARY, shown as text) ---')[1]
+    expect(summary).toMatch(/^All 2 audiences are ready to send to\.$/m)
+    expect(summary).toMatch(/^EU customers +✅ refreshed +4,200 → 4,237 \(\+37\) /m)
+    expect(summary).toMatch(/^EU newsletter +🟢 fresh +1,830 /m)
+    expect(demo.stdout).toContain('Story quick-start: every run ended as the story expects.')
+  }, 30_000)
+
+  it('runs a story the built action against the simulator and prints the summary as text, not HTML', () => {
+    const clock = clockForChild()
+    const started = Date.now()
+    const demo = spawnSync(
+      machineNodePath,
+      [...clock.execArgv, 'tools/demo.js', 'three-audiences'],
+      {
+        cwd: projectRoot,
+        env: { ...process.env, ...clock.env },
+        encoding: 'utf8'
+      }
+    )
     expect(demo.status).toBe(0)
     const summary = demo.stdout.split('--- job summary (GITHUB_STEP_SUMMARY, shown as text) ---')[1]
     expect(summary).toMatch(/^## SendGrid segment refresh$/m)

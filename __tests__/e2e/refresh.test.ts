@@ -201,14 +201,23 @@ describe.each(runtimes)('the built action on $name', ({ node }) => {
     expect(answered).toMatchObject({ outcome: 'refreshed' })
   })
 
-  it('retries a dropped connection and warns that a later 429 may mean the refresh landed', async () => {
+  it('reads the segment after a dropped refresh, and sends it again only when SendGrid did not accept it', async () => {
     simulator.inject('refresh', ids.a, { drop: true }, { status: 429, body: '' })
     simulator.inject('refresh', ids.b, { drop: true })
     const { exitCode, outputs } = await run({ 'segment-ids': `${ids.a} ${ids.b}` })
     expect(exitCode).toBe(0)
     const [limited, refreshed] = results(outputs)
     expect(limited).toMatchObject({ outcome: 'rate_limited', http_status: 429 })
-    expect(limited.message).toContain('may already have accepted')
+    expect(limited.message).toContain(
+      'After the lost attempt, reading the segment showed SendGrid had not accepted it.'
+    )
+    expect(limited.message).not.toContain('may already have accepted')
+    expect(simulator.requests.filter((r) => r.path.endsWith(ids.a)).map((r) => r.method)).toEqual([
+      'POST',
+      'GET',
+      'POST',
+      'GET'
+    ])
     expect(refreshed).toMatchObject({ outcome: 'refreshed', http_status: 202 })
     expect(simulator.requestsFor('refresh', ids.b)).toHaveLength(2)
   })

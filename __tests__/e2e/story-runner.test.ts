@@ -7,9 +7,35 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { runStory } from '../../tools/story.js'
 import { listScenarios, readScenario, scenariosDir } from '../../tools/simulator/scenario.js'
-import { demo, stories } from '../support/demo.js'
+import { demo, outputsOf, stories } from '../support/demo.js'
 
 describe('npm run demo', () => {
+  it("runs a story with inputs of one's own, its first run only, not held to what it expects", async () => {
+    const run = await demo('segments-by-name', '--with', 'min-contacts=100000')
+    expect(run.status).toBe(0)
+    expect(run.stdout).toContain(
+      "With inputs of your own: min-contacts=100000. The story's first run only, not held to what the story expects."
+    )
+    expect(run.stdout).toMatch(/^min-contacts: 100000 {2}\(yours\)$/m)
+    expect(run.stdout).toMatch(/^wait-interval-seconds: 0\.5 {2}\(a speed-up for the demo\)$/m)
+    const [outputs] = outputsOf(run.stdout)
+    expect(outputs.ready).toBe('false')
+    expect(run.stdout).toContain('fewer than min-contacts (100000)')
+    expect(run.stdout).toContain('Story segments-by-name, with inputs of your own: ran.')
+  })
+
+  it('refuses an input the action does not have, naming it and listing the inputs', async () => {
+    const run = await demo('segments-by-name', '--with', 'no-such-input=1')
+    expect(run.status).toBe(2)
+    expect(run.stderr).toContain(
+      '--with: "no-such-input" is no input of the action. The inputs: api-key, '
+    )
+    expect(run.stderr).toContain('min-contacts')
+    const bare = await demo('segments-by-name', '--with', 'min-contacts')
+    expect(bare.status).toBe(2)
+    expect(bare.stderr).toContain('--with takes NAME=VALUE, not "min-contacts".')
+  })
+
   it('lists every story with what it shows', async () => {
     const listed = await demo('--list')
     expect(listed.status).toBe(0)
@@ -59,7 +85,7 @@ describe('npm run demo', () => {
     const run = await demo('no-such-story')
     expect(run.status).toBe(2)
     expect(run.stderr).toContain(
-      'No story "no-such-story". The stories: after-contact-import, campaign-due-soon,'
+      'No story "no-such-story". The stories: after-contact-import, busy-account, campaign-due-soon,'
     )
   })
 })

@@ -56,6 +56,8 @@ describeWithGit('.github/scripts/release.js', () => {
     for (const path of [
       'src',
       'dist',
+      'tools/clean-dist.js',
+      'tsconfig.json',
       'package.json',
       'CHANGELOG.md',
       '.github/scripts/release.js'

@@ -36,9 +36,11 @@ export const outputsOf = (stdout: string) =>
 /** Every story in tools/simulator/scenarios, in the order the demo lists them. */
 export const stories = [
   'after-contact-import',
+  'busy-account',
   'campaign-due-soon',
   'cancelled-wait',
   'failed-contact-import',
+  'quick-start',
   're-run',
   'segments-by-name',
   'three-audiences'

@@ -183,10 +183,10 @@ describe('retries', () => {
     expect(seen).toHaveLength(1)
   })
 
-  it('times out a silent server, retries, and says the refresh may have landed', async () => {
+  it('times out a silent server, retries a read, and says an earlier attempt was lost', async () => {
     const { url, seen } = await serve(() => undefined)
     const client = clientFor(url, { timeoutMs: 200, maxRetries: 1 })
-    const answer = await client.refreshSegment('s-1', 'UTC')
+    const answer = await client.getSegment('s-1')
     client.dispose()
     expect(answer).toEqual({
       kind: 'no-response',
@@ -198,6 +198,15 @@ describe('retries', () => {
     expect(seen).toHaveLength(2)
     expect(stdout.text).toMatch(/got no answer in time; retry 1 of 1 in \d+ ms/)
     expect(stdout.text).toMatch(/-> timeout: no answer within 0\.2 s \(\d+ ms, attempt 1\)/)
+  })
+
+  it('never sends a refresh again after a timeout: only a read can tell whether it was spent', async () => {
+    const { url, seen } = await serve(() => undefined)
+    const client = clientFor(url, { timeoutMs: 200, maxRetries: 2 })
+    const answer = await client.refreshSegment('s-1', 'UTC')
+    client.dispose()
+    expect(answer).toMatchObject({ kind: 'no-response', reason: 'timeout', attempts: 1 })
+    expect(seen).toHaveLength(1)
   })
 
   it('names a refused connection', async () => {
@@ -286,6 +295,166 @@ describe('a cancelled run', () => {
     const client = clientFor(url, { signal: cancel.signal, maxRetries: 3 })
     expect(await client.getSegment('s-1')).toMatchObject({ status: 503, attempts: 1 })
     expect(seen).toHaveLength(1)
+    client.dispose()
+  })
+})
+
+describe("SendGrid's rate limit (429)", () => {
+  /** Answers 429 from the general limit `times` times (without end when not given), then 200. */
+  const limitedThen200 =
+    (reset: string, times = Infinity, body = '{}'): Handler =>
+    (_, response) => {
+      if (times-- > 0) {
+        response.writeHead(429, {
+          'X-RateLimit-Limit': '600',
+          'X-RateLimit-Remaining': '0',
+          'X-RateLimit-Reset': reset
+        })
+        response.end('{"errors":[{"field":null,"message":"too many requests"}]}')
+      } else answerWith(200, body)(_, response)
+    }
+  const limitedClient = (url: string, readLimitWaitMs: number, signal?: AbortSignal) =>
+    new SendGridClient({
+      apiKey,
+      baseUrl: url,
+      onBehalfOf: null,
+      timeoutMs: 10_000,
+      maxRetries: 0,
+      readLimitWaitMs,
+      signal
+    })
+
+  it('reads again after the reset SendGrid names, says so, and counts the wait', async () => {
+    const { url, seen } = await serve(limitedThen200('1', 1))
+    const client = limitedClient(url, 10_000)
+    const answer = await client.getSegment('s-1')
+    client.dispose()
+    expect(answer).toMatchObject({ kind: 'response', status: 200, attempts: 2 })
+    expect(seen).toHaveLength(2)
+    expect(answer.rateLimited?.times).toBe(1)
+    // The reset is a second away, by SendGrid's Date header: whole seconds, so 0 to 1 s more.
+    expect(answer.rateLimited!.waitedMs).toBeGreaterThanOrEqual(0)
+    expect(answer.rateLimited!.waitedMs).toBeLessThanOrEqual(2250)
+    expect(client.slowDowns).toEqual(answer.rateLimited)
+    expect(stdout.text).toMatch(
+      /^GET \/v3\/marketing\/segments\/2\.0\/s-1\?contacts_sample=false got HTTP 429 \(SendGrid's rate limit, 0 of 600 left\); sending it again in \d+\.\d s, when the limit resets$/m
+    )
+  })
+
+  it('keeps reading until read-limit-wait-seconds has passed, then hands on the 429', async () => {
+    const { url, seen } = await serve(limitedThen200('0'))
+    const client = limitedClient(url, 600)
+    const started = Date.now()
+    const answer = await client.getSegment('s-1')
+    client.dispose()
+    expect(answer).toMatchObject({ kind: 'response', status: 429 })
+    expect(seen.length).toBeGreaterThanOrEqual(2)
+    expect(answer.attempts).toBe(seen.length)
+    expect(answer.rateLimited?.times).toBe(seen.length - 1)
+    // Each pause ends before the bound; the last 429 came after less than the bound and a pause.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(answer.rateLimited!.waitedMs)
+  })
+
+  it('does not wait for a reset beyond read-limit-wait-seconds, nor beyond the deadline it is given', async () => {
+    const { url, seen } = await serve(limitedThen200('5'))
+    const bounded = limitedClient(url, 1000)
+    expect(await bounded.getSegment('s-1')).toMatchObject({ status: 429, attempts: 1 })
+    bounded.dispose()
+    const client = limitedClient(url, 60_000)
+    expect(await client.getContactJob('j-1', Date.now() + 1000)).toMatchObject({
+      status: 429,
+      attempts: 1
+    })
+    expect(await client.listSegments(Date.now() + 1000)).toMatchObject({ status: 429 })
+    client.dispose()
+    expect(seen).toHaveLength(3)
+    expect(stdout.text).not.toContain('sending it again')
+  })
+
+  it('reads a Single Send search, a POST, again after the reset', async () => {
+    const page = JSON.stringify({ result: [{ id: 'c-1', name: 'A' }], _metadata: {} })
+    const { url, seen } = await serve(limitedThen200('0', 1, page))
+    const client = limitedClient(url, 10_000)
+    expect(await client.searchSingleSends({ status: ['scheduled'] })).toMatchObject({
+      kind: 'items',
+      items: [{ id: 'c-1', name: 'A' }]
+    })
+    client.dispose()
+    expect(seen.map((r) => r.method)).toEqual(['POST', 'POST'])
+  })
+
+  it('sends a refresh once more after the general limit resets, and only once', async () => {
+    const { url, seen } = await serve(limitedThen200('0'))
+    const client = limitedClient(url, 10_000)
+    const answer = await client.refreshSegment('s-1', 'UTC')
+    client.dispose()
+    expect(answer).toMatchObject({ kind: 'response', status: 429, attempts: 2 })
+    expect(seen).toHaveLength(2)
+  })
+
+  it('never sends again a refresh refused by the quota, nor a write', async () => {
+    // Midnight, far beyond a minute whatever the clocks say (the server's Date is the machine's).
+    const { url, seen } = await serve(limitedThen200('4102444800'))
+    const client = limitedClient(url, 10_000)
+    expect(await client.refreshSegment('s-1', 'UTC')).toMatchObject({ status: 429, attempts: 1 })
+    class Writer extends SendGridClient {
+      put(): ReturnType<SendGridClient['getSegment']> {
+        return this.send('PUT', '/v3/marketing/contacts', '{}')
+      }
+    }
+    const writer = new Writer({
+      apiKey,
+      baseUrl: url,
+      onBehalfOf: null,
+      timeoutMs: 10_000,
+      maxRetries: 2
+    })
+    const { url: busyUrl, seen: busySeen } = await serve(limitedThen200('0'))
+    const busyWriter = new Writer({
+      apiKey,
+      baseUrl: busyUrl,
+      onBehalfOf: null,
+      timeoutMs: 10_000,
+      maxRetries: 2
+    })
+    expect(await writer.put()).toMatchObject({ status: 429, attempts: 1 })
+    expect(await busyWriter.put()).toMatchObject({ status: 429, attempts: 1 })
+    client.dispose()
+    writer.dispose()
+    busyWriter.dispose()
+    expect(seen).toHaveLength(2)
+    expect(busySeen).toHaveLength(1)
+  })
+
+  it('stops waiting for the reset the moment the run is cancelled', async () => {
+    const { url, seen } = await serve(limitedThen200('30'))
+    const cancel = new AbortController()
+    const client = limitedClient(url, 120_000, cancel.signal)
+    const answer = client.getSegment('s-1')
+    while (!stdout.text.includes('when the limit resets'))
+      await new Promise((resolve) => setTimeout(resolve, 5))
+    cancel.abort()
+    expect(await settlesThisTurn(answer)).toBe(true)
+    expect(await answer).toMatchObject({ status: 429, attempts: 1 })
+    expect(seen).toHaveLength(1)
+    client.dispose()
+  })
+
+  it('keeps at most 10 requests on the wire at once', async () => {
+    const held: ServerResponse[] = []
+    const { url, seen } = await serve((_, response) => held.push(response))
+    const client = clientFor(url)
+    const reads = Promise.all(Array.from({ length: 12 }, (_, i) => client.getSegment(`s-${i}`)))
+    while (seen.length < 10) await new Promise((resolve) => setTimeout(resolve, 5))
+    // The eleventh goes out only when one of the ten has been answered.
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    expect(seen).toHaveLength(10)
+    held.shift()!.end('{}')
+    while (seen.length < 11) await new Promise((resolve) => setTimeout(resolve, 5))
+    for (const response of held.splice(0)) response.end('{}')
+    while (seen.length < 12) await new Promise((resolve) => setTimeout(resolve, 5))
+    for (const response of held.splice(0)) response.end('{}')
+    expect((await reads).map((r) => r.kind)).toEqual(Array(12).fill('response'))
     client.dispose()
   })
 })

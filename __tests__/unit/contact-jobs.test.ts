@@ -486,3 +486,33 @@ describe('the words', () => {
     })
   })
 })
+
+describe('a contact job read under the rate limit', () => {
+  it('is read again after the reset, and is unreadable only once the stage deadline passes', async () => {
+    const busy = {
+      status: 429,
+      headers: { 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': '0' }
+    }
+    const slow = { ...busy, headers: { ...busy.headers, 'X-RateLimit-Reset': '30' } }
+    simulator = await startSimulator({
+      contactJobs: [
+        { id: jobA, status: 'completed', finishesAt: Date.now() - 60_000 },
+        { id: jobB, status: 'completed', finishesAt: Date.now() - 60_000 }
+      ]
+    })
+    simulator.inject('contact-job', jobA, busy, busy)
+    // Its reset is past wait-timeout-seconds: no read waits beyond the stage's deadline.
+    simulator.inject('contact-job', jobB, slow, slow, slow)
+    client = clientOf(simulator)
+    const { jobs } = await waitForContactJobs(
+      client,
+      settings({ contactJobIds: [jobA, jobB], waitTimeoutMs: 1000 })
+    )
+    expect(jobs.map((job) => job.status)).toEqual(['completed', 'unreadable'])
+    expect(jobs[1].problem).toBe(
+      "SendGrid's rate limit for requests still refused it (HTTP 429); the account is busy, try again later"
+    )
+    expect(simulator.requestsFor('contact-job', jobA)).toHaveLength(3)
+    expect(simulator.requestsFor('contact-job', jobB)).toHaveLength(1)
+  })
+})

@@ -56,6 +56,8 @@ describe('getSettings', () => {
       onBehalfOf: null,
       timeoutMs: 30_000,
       maxRetries: 2,
+      readLimitWaitMs: 120_000,
+      githubToken: '',
       dryRun: false,
       checkQuota: true,
       freshWithinMs: 0,
@@ -84,6 +86,7 @@ describe('getSettings', () => {
       'on-behalf-of': 'emea-marketing',
       'timeout-seconds': '2.5',
       'max-retries': '0',
+      'read-limit-wait-seconds': '0.5',
       'dry-run': 'True',
       'check-quota': 'false',
       'fresh-within-minutes': '7.5',
@@ -105,6 +108,7 @@ describe('getSettings', () => {
       onBehalfOf: 'emea-marketing',
       timeoutMs: 2500,
       maxRetries: 0,
+      readLimitWaitMs: 500,
       dryRun: true,
       checkQuota: false,
       freshWithinMs: 450_000,
@@ -237,6 +241,12 @@ describe('getSettings', () => {
     ['fresh-within-minutes', '1h', /'fresh-within-minutes' has an invalid value "1h"/],
     ['fresh-within-minutes', '.5', /'fresh-within-minutes' has an invalid value "\.5"/],
     ['wait-timeout-seconds', '0', /'wait-timeout-seconds'.*more than 0 seconds/],
+    [
+      'read-limit-wait-seconds',
+      '3601',
+      /'read-limit-wait-seconds' has an invalid value "3601": it must be at most 3600 seconds/
+    ],
+    ['read-limit-wait-seconds', '2m', /'read-limit-wait-seconds' has an invalid value "2m"/],
     ['wait-interval-seconds', 'x', /'wait-interval-seconds' has an invalid value "x"/]
   ])('rejects %s = %j, naming the input and the value', (input, value, expected) => {
     const problems = problemsFor({ [input]: value })

@@ -10,6 +10,7 @@ import { run } from '../../src/main.js'
 import { SendGridClient } from '../../src/sendgrid/client.js'
 import {
   annotationsIn,
+  inputDefault,
   inputVariable,
   parseOutputFile,
   readActionYml
@@ -63,7 +64,7 @@ async function runWith(
     ...inputs
   }
   for (const [name, spec] of Object.entries(declaredInputs)) {
-    process.env[inputVariable(name)] = merged[name] ?? String(spec.default ?? '')
+    process.env[inputVariable(name)] = merged[name] ?? inputDefault(spec)
   }
   const outputFile = join(workDir, 'output')
   const summaryPath = join(workDir, 'summary')
@@ -509,7 +510,15 @@ describe('run', () => {
     expect(exitCode).toBe(0)
     expect(results.map((r) => r.outcome)).toEqual(['refreshed', 'refreshed'])
     expect(stdout).toMatch(/got HTTP 502; retry 1 of 1/)
-    expect(stdout).toMatch(/got a network error \(.*\); retry 1 of 1/)
+    // The dropped refresh may have reached SendGrid: the segment is read before it is sent again.
+    expect(stdout).toContain(
+      `POST refresh of ${ids.b} got no answer (the connection was lost), and reading the segment showed SendGrid had not accepted it; retry 1 of 1 in `
+    )
+    expect(simulator.requests.filter((r) => r.path.endsWith(ids.b)).map((r) => r.method)).toEqual([
+      'POST',
+      'GET',
+      'POST'
+    ])
   })
 
   it('skips what the pre-flight already knows and fails under on-rate-limit: fail', async () => {
@@ -572,7 +581,8 @@ describe('run', () => {
   it('keeps polling through read errors while waiting', async () => {
     await simulator.close()
     simulator = await startSimulator({ refreshDelayMs: 200, segments: [{ id: ids.a }] })
-    simulator.inject('get', ids.a, { delayMs: 0 }, { hang: true })
+    // The wait reads the segment list once a round: its first read hangs.
+    simulator.inject('list', '', { hang: true })
     const { exitCode } = await runWith({
       'segment-ids': ids.a,
       wait: 'true',
@@ -581,7 +591,10 @@ describe('run', () => {
       'max-retries': '0'
     })
     expect(exitCode).toBe(0)
-    expect(stdout).toMatch(/Could not read Segment .* \(timeout\); still waiting/)
+    expect(stdout).toMatch(
+      /Could not read Segment .* \(reading the segment list failed: timeout: no answer within 0\.5 s\); still waiting/
+    )
+    expect(simulator.requestsFor('list')).toHaveLength(2)
   })
 
   it('gates a send: ready after a refresh seen recomputed; a re-run is fresh without a refresh', async () => {
@@ -938,7 +951,7 @@ describe('run', () => {
   it('fails the step, with a clear message, when the outputs cannot be written', async () => {
     process.env.GITHUB_OUTPUT = join(workDir, 'no-such-dir', 'output')
     for (const [name, spec] of Object.entries(declaredInputs))
-      process.env[inputVariable(name)] = String(spec.default ?? '')
+      process.env[inputVariable(name)] = inputDefault(spec)
     process.env[inputVariable('api-key')] = demoApiKey
     process.env[inputVariable('segment-ids')] = ids.a
     process.env[inputVariable('dry-run')] = 'true'

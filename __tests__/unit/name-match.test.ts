@@ -122,3 +122,21 @@ describe('accessRefused', () => {
     ).toBeNull()
   })
 })
+
+describe('accessRefused for the rate limit', () => {
+  it("names SendGrid's rate limit, never a name that was not found", () => {
+    const limited = Object.assign(answer(429), { rateLimited: { times: 2, waitedMs: 1500 } })
+    const error = accessRefused(limited, "list the account's segments to resolve segment-names")
+    expect(error).toMatchObject({
+      title: "SendGrid's rate limit",
+      problems: [
+        "Could not list the account's segments to resolve segment-names: SendGrid's rate limit for requests still refused it (HTTP 429, after waiting 1.5 s for it 2 times); the account is busy, try again later."
+      ],
+      summary:
+        "SendGrid's rate limit for requests kept refusing a lookup; no segment was refreshed."
+    })
+    expect(accessRefused(answer(429), 'x')?.problems[0]).toBe(
+      "Could not x: SendGrid's rate limit for requests still refused it (HTTP 429); the account is busy, try again later."
+    )
+  })
+})

@@ -514,6 +514,26 @@ describe('preflight', () => {
   const run = (settings: Partial<typeof base>, client: SendGridClient, targets: Target[]) =>
     preflight(client, { ...base, ...settings } as Settings, targets, null, () => now)
 
+  it('fails a segment the rate limit kept from being read, and spends no refresh on it', async () => {
+    const limited = status(429, { rateLimited: { times: 3, waitedMs: 2500 } })
+    const { client } = clientAnswering({ 's-1': limited, 's-2': ok(), 's-3': status(503) })
+    const targets = targetsFor(3, 'VIP')
+    const { settled, toRefresh } = await run({ freshWithinMs: 60_000 }, client, targets)
+    expect(toRefresh.map((p) => p.target.segmentId)).toEqual(['s-2', 's-3'])
+    expect(settled).toEqual([
+      expect.objectContaining({
+        segmentId: 's-1',
+        outcome: 'failed',
+        httpStatus: null,
+        annotation: 'error',
+        reason:
+          "SendGrid's rate limit kept it from being read (HTTP 429, after waiting 2.5 s for it 3 times); no refresh spent",
+        message:
+          'Segment "VIP" (s-1) was not refreshed: SendGrid\'s rate limit for requests, which every integration on the account shares, kept refusing to read it (HTTP 429, after waiting 2.5 s for it 3 times; read-limit-wait-seconds). A refresh sent unread could be spent on an audience that needs none, so none was sent and no budget was spent. Run again when the account is less busy, or raise read-limit-wait-seconds.'
+      })
+    ])
+  })
+
   it('reads nothing when no check needs a read', async () => {
     const { client, read } = clientAnswering({})
     const targets = targetsFor(2)

@@ -6,11 +6,14 @@ import { refreshSegments } from '../../src/stages/refresh.js'
 import type { SegmentSnapshot } from '../../src/sendgrid/answers.js'
 import type { ApiResult, SendGridClient } from '../../src/sendgrid/client.js'
 import { answer } from '../support/answers.js'
+import { captureStdout } from '../support/capture-stdout.js'
 
+const out = captureStdout()
 const settings = {
   baseUrl: 'https://api.sendgrid.com',
   timeZone: 'UTC',
-  onRateLimit: 'warn'
+  onRateLimit: 'warn',
+  maxRetries: 2
 } as Settings
 const target = (id: string) => ({ segmentId: id, segmentName: id, singleSendIds: [], sendAt: null })
 const before = (refreshesUsed: number | null) =>
@@ -24,7 +27,12 @@ async function send(
 ) {
   const told: string[] = []
   const answered: SegmentResult[] = []
-  const client = { refreshSegment: async (id: string) => answers[id] } as unknown as SendGridClient
+  const client = {
+    signal: new AbortController().signal,
+    refreshSegment: async (id: string) => answers[id],
+    // A lost refresh is followed by a read of the segment; this one cannot tell.
+    getSegment: async () => answer(500, '')
+  } as unknown as SendGridClient
   const sent = await refreshSegments(
     client,
     settings,
@@ -61,6 +69,9 @@ describe('refreshSegments', () => {
     )
     expect(told).toEqual(['a', 'b', 'c', 'd', 'e'])
     expect(sent.map((s) => s.acceptedAt)).toEqual([Date.parse(date), null, null, null, null])
+    expect(sent[4].result.message).toContain(
+      'After the lost attempt, reading the segment to see whether SendGrid accepted it failed too (HTTP 500).'
+    )
   })
 
   it('counts an accepted refresh in refreshes_used, and nothing else', async () => {
@@ -75,5 +86,76 @@ describe('refreshSegments', () => {
     expect(sent.map((s) => s.result.refreshesUsed)).toEqual([2, 1, null])
     expect(answered.map((r) => r.refreshesUsed)).toEqual([2, 1, null])
     expect(sent.map((s) => s.before?.refreshesUsed ?? null)).toEqual([1, 1, null])
+  })
+
+  it('counts a refresh whose answer was lost when the read after it shows SendGrid accepted it', async () => {
+    const told: SegmentResult[] = []
+    const date = 'Sun, 06 Dec 2026 10:00:05 GMT'
+    const read = Object.assign(
+      answer(200, {
+        name: 'Spring sale',
+        refreshes_used: 1,
+        max_refreshes: 2,
+        last_refreshed_at: '2026-12-06T10:00:05Z'
+      }),
+      { headers: { date } }
+    )
+    const client = {
+      signal: new AbortController().signal,
+      refreshSegment: async () => ({
+        kind: 'no-response',
+        reason: 'timeout',
+        detail: 'no answer within 30 s',
+        attempts: 1,
+        lostEarlierAttempt: false
+      }),
+      getSegment: async () => read
+    } as unknown as SendGridClient
+    const [sent] = await refreshSegments(
+      client,
+      settings,
+      [{ target: target('a'), before: before(0) }],
+      { sending: () => {}, answered: (result) => told.push(result) }
+    )
+    expect(sent.acceptedAt).toBe(Date.parse('2026-12-06T10:00:05Z'))
+    expect(sent.result).toMatchObject({
+      outcome: 'refreshed',
+      httpStatus: null,
+      jobId: null,
+      annotation: null,
+      refreshesUsed: 1,
+      lastRefreshedAt: '2026-12-06T10:00:05Z',
+      reason:
+        "refresh accepted (its answer was lost; SendGrid's last_refreshed_at shows it); SendGrid is recomputing it"
+    })
+    expect(sent.result.message).toMatch(
+      /^Segment "a" \(a\) refresh accepted: its answer was lost \(no answer in time: no answer within 30 s\), but reading the segment shows SendGrid accepted it \(its last_refreshed_at is .*, after the refresh was sent\)\. It counts against today's refreshes, and it was not sent again\.$/
+    )
+    expect(told).toEqual([sent.result])
+    expect(out.text).toContain(sent.result.message)
+  })
+
+  it('names refreshes_used when that is what shows the accept', async () => {
+    const client = {
+      signal: new AbortController().signal,
+      refreshSegment: async () => ({
+        kind: 'no-response',
+        reason: 'network',
+        detail: 'ECONNRESET',
+        attempts: 1,
+        lostEarlierAttempt: false
+      }),
+      getSegment: async () => answer(200, { refreshes_used: 1, max_refreshes: 2 })
+    } as unknown as SendGridClient
+    const sent = await refreshSegments(
+      client,
+      settings,
+      [{ target: target('a'), before: before(0) }],
+      { sending: () => {}, answered: () => {} }
+    )
+    expect(sent[0].result.message).toContain(
+      'its answer was lost (the connection was lost: ECONNRESET), but reading the segment shows SendGrid accepted it (its refreshes_used went up to 1)'
+    )
+    expect(sent[0].acceptedAt).not.toBeNull()
   })
 })

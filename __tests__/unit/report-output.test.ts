@@ -501,6 +501,52 @@ describe('writeSummary', () => {
     expect(lines.filter((l) => l.includes('was created'))).toHaveLength(1)
   })
 
+  it('says how often the rate limit slowed the run, only when it did', async () => {
+    await writeSummary(
+      { results: results.slice(2), singleSends: [], slowDowns: { times: 3, waitedMs: 4250 } },
+      settings,
+      now
+    )
+    const lines = readFileSync(summaryFile, 'utf8').split('\n')
+    expect(lines[2]).toBe(
+      "<p>SendGrid's rate limit for requests, which every integration on the account shares, asked this run to slow down 3 times; it waited 4.3 s in all before sending those requests again.</p>"
+    )
+    writeFileSync(summaryFile, '')
+    await writeSummary(
+      { results: results.slice(2), singleSends: [], slowDowns: { times: 1, waitedMs: 1000 } },
+      settings,
+      now
+    )
+    expect(readFileSync(summaryFile, 'utf8')).toContain(
+      'asked this run to slow down once; it waited 1.0 s'
+    )
+    writeFileSync(summaryFile, '')
+    await writeSummary(
+      { results: results.slice(2), singleSends: [], slowDowns: { times: 0, waitedMs: 0 } },
+      settings,
+      now
+    )
+    expect(readFileSync(summaryFile, 'utf8')).not.toContain('rate limit for requests')
+  })
+
+  it('keeps every name and message of outside text on one line of its cell, Markdown and all', async () => {
+    const name = 'VIP\n\n**All audiences verified** [log in](https://example.com)\t <b>x</b>'
+    await writeSummary(
+      {
+        results: [{ ...results[2], segmentName: name, reason: 'SendGrid said:\r\n\r\n# hi' }],
+        singleSends: []
+      },
+      settings,
+      now
+    )
+    const summary = readFileSync(summaryFile, 'utf8')
+    expect(summary).toContain(
+      '<td>VIP **All audiences verified** [log in](https://example.com) &lt;b&gt;x&lt;/b&gt;</td>'
+    )
+    expect(summary).toContain('<td>SendGrid said: # hi</td>')
+    expect(summary).not.toMatch(/\n\n\*\*All/)
+  })
+
   it('writes only the answer and the counts when nothing was to be refreshed', async () => {
     await writeSummary({ results: [], singleSends: [] }, settings, now)
     const summary = readFileSync(summaryFile, 'utf8')

@@ -118,6 +118,27 @@ describe('classifyRefresh', () => {
     expect(result.message).toContain('may already have accepted that refresh')
   })
 
+  it('tells the general limit, refused again after its reset, from the refresh quota', () => {
+    const busy = answer(429, '', {
+      date: 'Thu, 26 Nov 2026 12:00:00 GMT',
+      'x-ratelimit-remaining': '0',
+      'x-ratelimit-reset': '1'
+    })
+    const result = classifyRefresh(busy, context)
+    expect(result).toMatchObject({
+      outcome: 'rate_limited',
+      httpStatus: 429,
+      annotation: 'warning',
+      nextRefreshAt: '2026-11-26T12:00:01Z',
+      reason:
+        "SendGrid's rate limit for requests refused it again after its reset (HTTP 429); no refresh was spent"
+    })
+    expect(result.message).toBe(
+      `Segment ${segmentId} was not refreshed: SendGrid's rate limit for requests (shared by every integration on the account) refused the refresh, and again once it had reset (HTTP 429, X-RateLimit-Remaining: 0). That is not the refresh quota, and no refresh was spent; try again in a minute. The limit resets at 12:00 UTC, in less than a minute (X-RateLimit-Reset).`
+    )
+    expect(classifyRefresh(busy, { ...context, onRateLimit: 'fail' }).annotation).toBe('error')
+  })
+
   it.each([
     ['timeout', /did not answer in time \(no answer within 1 s\) after 3 attempts/],
     ['network', /could not reach SendGrid at api.sendgrid.com \(ECONNREFUSED\) after 3 attempts/]

@@ -280,3 +280,18 @@ describe('untilDoneOrCancelled', () => {
     ).toBe('cancelled')
   })
 })
+
+describe("RunRecord's count of waits for the rate limit", () => {
+  it('reports the count as it stands when the outcome is taken, and none when never watched', () => {
+    const record = new RunRecord()
+    expect(record.outcome('done', false)).not.toHaveProperty('slowDowns')
+    const slowDowns = { times: 0, waitedMs: 0 }
+    record.watchSlowDowns(slowDowns)
+    slowDowns.times = 2
+    slowDowns.waitedMs = 1500
+    const outcome = record.outcome('done', false)
+    expect(outcome.slowDowns).toEqual({ times: 2, waitedMs: 1500 })
+    slowDowns.times = 3
+    expect(outcome.slowDowns).toEqual({ times: 2, waitedMs: 1500 })
+  })
+})

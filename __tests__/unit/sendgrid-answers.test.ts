@@ -2,7 +2,12 @@
 import { describe, expect, it } from '@jest/globals'
 import { LookupError } from '../../src/stages/name-match.js'
 import { findSegmentsByName } from '../../src/stages/segment-names.js'
-import { describeFailure, parseSegmentList, segmentIn } from '../../src/sendgrid/answers.js'
+import {
+  describeFailure,
+  parseSegmentList,
+  segmentIn,
+  segmentListIn
+} from '../../src/sendgrid/answers.js'
 import type { ApiResult, SendGridClient } from '../../src/sendgrid/client.js'
 import { answer } from '../support/answers.js'
 
@@ -125,5 +130,47 @@ describe('findSegmentsByName', () => {
         `Could not list the account's segments to resolve segment-names (${why}).`
       ])
     }
+  })
+})
+
+describe('segmentListIn', () => {
+  it("reads each listed segment's recompute and count, by lower-case ID", () => {
+    const listed = segmentListIn(
+      answer(200, {
+        results: [
+          { id: 'AB-1', name: 'A', contacts_count: 7, sample_updated_at: '2026-12-06T10:00:00Z' },
+          { id: 42, name: 'no id' },
+          'not a segment'
+        ]
+      })
+    )
+    expect([...listed!.keys()]).toEqual(['ab-1'])
+    expect(listed!.get('ab-1')).toMatchObject({
+      name: 'A',
+      contactsCount: 7,
+      sampleUpdatedAt: '2026-12-06T10:00:00Z',
+      refreshesUsed: null,
+      lastRefreshedAt: null
+    })
+  })
+
+  it('is null for anything but a 200 with a results list', () => {
+    expect(segmentListIn(answer(200, { results: {} }))).toBeNull()
+    expect(segmentListIn(answer(200, 'nope'))).toBeNull()
+    expect(segmentListIn(answer(500, { results: [] }))).toBeNull()
+    expect(segmentListIn(noAnswer)).toBeNull()
+  })
+})
+
+describe('describeFailure of a 429', () => {
+  it("names SendGrid's rate limit and, when the client waited for it, how long", () => {
+    expect(describeFailure(answer(429, '{"errors":[{"message":"too many requests"}]}'))).toBe(
+      "SendGrid's rate limit for requests still refused it (HTTP 429); the account is busy, try again later"
+    )
+    expect(
+      describeFailure(Object.assign(answer(429), { rateLimited: { times: 1, waitedMs: 60_000 } }))
+    ).toBe(
+      "SendGrid's rate limit for requests still refused it (HTTP 429, after waiting 60.0 s for it once); the account is busy, try again later"
+    )
   })
 })

@@ -1,6 +1,8 @@
 // The client's transport, in process: untrusted certificates are final and explained, and answers
 // over 1 MiB are cut off. (The e2e suites show the same through the built bundle.)
 import { afterEach, describe, expect, it } from '@jest/globals'
+import type { HttpClient } from '@actions/http-client'
+import type { ClientRequest } from 'node:http'
 import type { Settings } from '../../src/inputs/settings.js'
 import { classifyRefresh } from '../../src/stages/refresh.js'
 import { preflight } from '../../src/stages/preflight.js'
@@ -54,24 +56,26 @@ const clientFor = (url: string) =>
 )
 
 describe('a kept-alive connection', () => {
-  it('is reused, and sent again on a fresh one when the server closed it while idle', async () => {
-    simulator = await startSimulator({ segments: [{ id }] })
-    const client = new SendGridClient({
+  const clientWithoutRetries = (url: string) =>
+    new SendGridClient({
       apiKey: demoApiKey,
-      baseUrl: simulator.url,
+      baseUrl: url,
       onBehalfOf: null,
       timeoutMs: 10_000,
       maxRetries: 0
     })
+
+  it('is reused, and a read is sent again on a fresh one when the server closed it', async () => {
+    simulator = await startSimulator({ segments: [{ id }] })
+    const client = clientWithoutRetries(simulator.url)
     expect(await client.getSegment(id)).toMatchObject({ kind: 'response', status: 200 })
     // The next request finds the pooled connection closed by the server, before any answer.
-    simulator.inject('refresh', id, { drop: true })
-    const answer = await client.refreshSegment(id, 'UTC')
-    expect(await client.getSegment(id)).toMatchObject({ kind: 'response', status: 200 })
+    simulator.inject('get', id, { drop: true })
+    const answer = await client.getSegment(id)
     client.dispose()
     expect(answer).toMatchObject({
       kind: 'response',
-      status: 202,
+      status: 200,
       attempts: 1,
       lostEarlierAttempt: false
     })
@@ -79,15 +83,52 @@ describe('a kept-alive connection', () => {
     expect(stdout.text).toContain('a reused connection was closed; sending again')
   })
 
+  it('never sends a refresh again that was written to a connection the server then closed', async () => {
+    simulator = await startSimulator({ segments: [{ id }] })
+    const client = clientWithoutRetries(simulator.url)
+    await client.getSegment(id)
+    simulator.inject('refresh', id, { drop: true })
+    const answer = await client.refreshSegment(id, 'UTC')
+    client.dispose()
+    expect(answer).toMatchObject({ kind: 'no-response', reason: 'network', attempts: 1 })
+    expect(simulator.requestsFor('refresh', id)).toHaveLength(1)
+    expect(stdout.text).not.toContain('sending again')
+  })
+
+  it('sends a refresh again at once when its reused connection failed before a byte was written', async () => {
+    simulator = await startSimulator({ segments: [{ id }] })
+    const client = clientWithoutRetries(simulator.url)
+    await client.getSegment(id)
+    // The pooled connection breaks as the refresh is handed it, before the refresh writes to it.
+    const agent = (client as unknown as { http: HttpClient }).http.getAgent(
+      simulator.url
+    ) as unknown as {
+      addRequest: (request: ClientRequest, ...rest: unknown[]) => unknown
+    }
+    const addRequest = agent.addRequest
+    agent.addRequest = function (request: ClientRequest, ...rest: unknown[]) {
+      agent.addRequest = addRequest
+      request.once('socket', (socket) =>
+        socket.destroy(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }))
+      )
+      return addRequest.call(this, request, ...rest)
+    }
+    const answer = await client.refreshSegment(id, 'UTC')
+    client.dispose()
+    expect(answer).toMatchObject({ kind: 'response', status: 202, attempts: 1 })
+    expect(simulator.requestsFor('refresh', id)).toHaveLength(1)
+    expect(stdout.text).toContain('a reused connection was closed; sending again')
+  })
+
   it('counts a request lost on a fresh connection as an attempt that may have landed', async () => {
     simulator = await startSimulator({ segments: [{ id }] })
-    simulator.inject('refresh', id, { drop: true })
+    simulator.inject('get', id, { drop: true })
     const client = clientFor(simulator.url)
-    const answer = await client.refreshSegment(id, 'UTC')
+    const answer = await client.getSegment(id)
     client.dispose()
     expect(answer).toMatchObject({
       kind: 'response',
-      status: 202,
+      status: 200,
       attempts: 2,
       lostEarlierAttempt: true
     })

@@ -39,6 +39,8 @@ const httpStatus = (status: number): ApiResult => ({
   attempts: 1,
   lostEarlierAttempt: false
 })
+const listOf = (segments: Array<Record<string, unknown>>): ApiResult =>
+  Object.assign(httpStatus(200), { body: JSON.stringify({ results: segments }) })
 // SendGrid writes last_refreshed_at when it accepts the refresh; the sample moves when it is done.
 const landed = segment({
   last_refreshed_at: '2026-11-27T11:59:58Z',
@@ -50,12 +52,20 @@ const notYet = segment({
   sample_updated_at: '2026-11-27T06:00:00Z'
 })
 
-/** A client answering each segment's reads in turn, the last answer repeated. */
-function scripted(answers: Record<string, ApiResult[]>) {
+/**
+ * A client answering each segment's reads in turn, the last answer repeated. Its segment list
+ * answers in turn too; by default it lists no segment, so each is read by ID.
+ */
+function scripted(answers: Record<string, ApiResult[]>, lists: ApiResult[] = [listOf([])]) {
   const reads: string[] = []
   const readAt: number[] = []
   const client = {
     signal: new AbortController().signal,
+    listSegments: async () => {
+      reads.push('list')
+      readAt.push(Date.now())
+      return lists.length > 1 ? (lists.shift() as ApiResult) : lists[0]
+    },
     getSegment: async (id: string) => {
       reads.push(id)
       readAt.push(Date.now())
@@ -127,13 +137,13 @@ describe('waitForRefreshes', () => {
     refreshes[0].acceptedAt = Date.parse('2026-11-27T11:59:58Z')
     const results = await waitForRefreshes(client, settings(60_000), refreshes)
 
-    expect(reads).toEqual(['s-1', 's-2', 's-3', 's-1', 's-3', 's-3'])
+    expect(reads).toEqual(['list', 's-1', 's-2', 's-3', 'list', 's-1', 's-3', 'list', 's-3'])
     expect(results[0]).toMatchObject({
       outcome: 'refreshed',
       recomputed: true,
       contactsCount: 12,
       contactsCountBefore: 2345,
-      reason: 'recomputed at 12:00:00, 2 s after the refresh',
+      reason: 'recomputed at 12:00:00 UTC, 2 s after the refresh',
       message:
         'Segment "Alpha" (s-1) refreshed (refresh job job-s-1) and recomputed at 12:00:00 UTC by SendGrid\'s sample_updated_at, about 2 s after SendGrid accepted the refresh. It now has 12 contacts (2,345 before).'
     })
@@ -150,7 +160,7 @@ describe('waitForRefreshes', () => {
       outcome: 'refreshed',
       recomputed: true,
       contactsCountBefore: null,
-      reason: 'recomputed at 12:00:01',
+      reason: 'recomputed at 12:00:01 UTC',
       message:
         'Segment "Gamma" (s-3) refreshed and recomputed at 12:00:01 UTC by SendGrid\'s sample_updated_at. It now has 1,234 contacts.'
     })
@@ -287,7 +297,7 @@ describe('waitForRefreshes', () => {
       const [result] = await waitForRefreshes(client, settings(60_000), [], [], undefined, [
         earlier()
       ])
-      expect(reads).toEqual(['s-9', 's-9'])
+      expect(reads).toEqual(['list', 's-9', 'list', 's-9'])
       expect(result).toMatchObject({
         outcome: 'fresh',
         recomputed: true,
@@ -299,10 +309,10 @@ describe('waitForRefreshes', () => {
       })
       expect(isReady(result)).toBe(true)
       expect(result.reason).toMatch(
-        /^recomputed at 11:57:04, after a refresh accepted at 11:57:00, before this run$/
+        /^recomputed at 11:57:04 UTC, after a refresh accepted at 11:57:00 UTC, before this run$/
       )
       expect(result.message).toMatch(
-        /^Segment "Newsletter" \(s-9\) is fresh: recomputed at 11:57:04 UTC by SendGrid's sample_updated_at, after a refresh accepted at 11:57:00, before this run\. No refresh was sent, so no budget was spent\. It now has 1,100 contacts \(1,000 before\)\.$/
+        /^Segment "Newsletter" \(s-9\) is fresh: recomputed at 11:57:04 UTC by SendGrid's sample_updated_at, after a refresh accepted at 11:57:00 UTC, before this run\. No refresh was sent, so no budget was spent\. It now has 1,100 contacts \(1,000 before\)\.$/
       )
       expect(stdout.text).toMatch(
         /^Waiting up to 60 s for 1 segment\(s\) to finish recomputing\.\.\.\n/
@@ -423,17 +433,70 @@ describe('waitForRefreshes', () => {
     })
 
     it('ends it on last_refreshed_at under recomputed-by: last_refreshed_at, and says so', async () => {
-      const { client } = scripted({ 's-1': [recomputed] })
+      const { client, reads } = scripted({ 's-1': [recomputed] })
       const [result] = await waitForRefreshes(
         client,
         settings(60_000, { recomputedBy: 'last_refreshed_at' }),
         [{ ...sent('s-1', 'Alpha'), before, acceptedAt: Date.parse('2026-11-27T12:00:00Z') }]
       )
       expect(result.recomputed).toBe(true)
+      // The list has no refresh fields: each segment is read by ID.
+      expect(reads).toEqual(['s-1'])
       // The summary says when; the log says which of SendGrid's fields showed it.
-      expect(result.reason).toBe('recomputed at 12:00:02, 2 s after the refresh')
+      expect(result.reason).toBe('recomputed at 12:00:02 UTC, 2 s after the refresh')
       expect(result.message).toContain(
         "recomputed at 12:00:02 UTC by SendGrid's last_refreshed_at, about 2 s after SendGrid accepted the refresh."
+      )
+    })
+  })
+
+  describe('one list read a round', () => {
+    const listed = (id: string, fields: Record<string, unknown>) => ({
+      id,
+      name: `Listed ${id}`,
+      contacts_count: 10,
+      ...fields
+    })
+
+    it('reads every segment waited for from one list answer, keeping the refresh fields it lacks', async () => {
+      const { client, reads } = scripted({}, [
+        listOf([
+          listed('S-1', { sample_updated_at: '2026-11-27T06:00:00Z' }),
+          listed('s-2', { sample_updated_at: '2026-11-27T06:00:00Z' })
+        ]),
+        listOf([
+          listed('S-1', { sample_updated_at: '2026-11-27T12:00:01Z', contacts_count: 40 }),
+          listed('s-2', { sample_updated_at: '2026-11-27T06:00:00Z' })
+        ]),
+        listOf([listed('s-2', { sample_updated_at: '2026-11-27T12:00:03Z', contacts_count: 7 })])
+      ])
+      const first = { ...sent('s-1', 'Alpha'), acceptedAt: Date.parse('2026-11-27T12:00:00Z') }
+      first.result = { ...first.result, refreshesUsed: 1, maxRefreshes: 2 }
+      const second = { ...sent('s-2', 'Beta'), acceptedAt: Date.parse('2026-11-27T12:00:00Z') }
+      const [a, b] = await waitForRefreshes(client, settings(60_000), [first, second])
+      expect(reads).toEqual(['list', 'list', 'list'])
+      expect(a).toMatchObject({
+        recomputed: true,
+        contactsCount: 40,
+        refreshesUsed: 1,
+        maxRefreshes: 2
+      })
+      expect(a.sampleUpdatedAt).toBe('2026-11-27T12:00:01Z')
+      expect(b).toMatchObject({ recomputed: true, contactsCount: 7 })
+    })
+
+    it('loses a round, not a segment, when the list cannot be read, and says why once per segment', async () => {
+      const { client, reads } = scripted({}, [
+        httpStatus(503),
+        listOf([listed('s-1', { sample_updated_at: '2026-11-27T12:00:01Z' })])
+      ])
+      const [result] = await waitForRefreshes(client, settings(60_000), [
+        { ...sent('s-1', 'Alpha'), acceptedAt: Date.parse('2026-11-27T12:00:00Z') }
+      ])
+      expect(reads).toEqual(['list', 'list'])
+      expect(result).toMatchObject({ outcome: 'refreshed', recomputed: true })
+      expect(stdout.text).toContain(
+        'Could not read Segment "Alpha" (s-1) (reading the segment list failed: HTTP 503); still waiting.'
       )
     })
   })

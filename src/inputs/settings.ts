@@ -14,6 +14,8 @@ export type RateLimitPolicy = 'warn' | 'fail'
 
 export interface Settings {
   apiKey: string
+  /** `github-token`: read the running workflow's schedule with it; '' when none was given. */
+  githubToken: string
   /** Unique segment IDs from `segment-ids`, in input order. */
   segmentIds: string[]
   /** IDs given more than once in `segment-ids` (refreshed once). */
@@ -42,6 +44,8 @@ export interface Settings {
   onBehalfOf: string | null
   timeoutMs: number
   maxRetries: number
+  /** How long one read keeps coming back while SendGrid's rate limit refuses it. */
+  readLimitWaitMs: number
   dryRun: boolean
   checkQuota: boolean
   /** A segment SendGrid recomputed this recently counts as fresh and is not refreshed; 0 = off. */
@@ -68,6 +72,7 @@ export const inputDefaults = {
   'on-behalf-of': '',
   'timeout-seconds': '30',
   'max-retries': '2',
+  'read-limit-wait-seconds': '120',
   'dry-run': 'false',
   'check-quota': 'true',
   'fresh-within-minutes': '0',
@@ -96,6 +101,8 @@ function readInput(name: InputName): string {
 export function getSettings(): Settings {
   const apiKey = core.getInput('api-key').trim()
   if (apiKey) core.setSecret(apiKey)
+  const githubToken = core.getInput('github-token').trim()
+  if (githubToken) core.setSecret(githubToken)
 
   const problems: InputProblem[] = []
   const check = <T>(parse: () => T, fallback: T): T => {
@@ -152,6 +159,7 @@ export function getSettings(): Settings {
   const userTimeZone = check(() => parseTimeZone(zoneAsWritten), 'UTC')
   const settings: Settings = {
     apiKey,
+    githubToken,
     segmentIds,
     duplicateSegmentIds,
     segmentNames,
@@ -168,6 +176,7 @@ export function getSettings(): Settings {
     onBehalfOf: check(() => parseOnBehalfOf(), null),
     timeoutMs: check(() => parseSeconds('timeout-seconds', { allowZero: false }), 30_000),
     maxRetries: check(() => parseWholeNumber('max-retries'), 2),
+    readLimitWaitMs: check(() => parseSecondsUpTo('read-limit-wait-seconds', 3600), 120_000),
     dryRun: check(() => parseBoolean('dry-run'), false),
     checkQuota: check(() => parseBoolean('check-quota'), true),
     freshWithinMs: check(() => Math.round(parseNumber('fresh-within-minutes') * 60_000), 0),

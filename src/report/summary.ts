@@ -9,6 +9,7 @@ import type { LookupError } from '../stages/name-match.js'
 import { lastRecomputeIso } from '../run/recompute.js'
 import type { SegmentResult } from '../run/results.js'
 import type { RunOutcome } from '../run/record.js'
+import type { SlowDowns } from '../sendgrid/rate-limit.js'
 import { newSegmentNote } from '../time/segment-age.js'
 import { campaignHeading, countsLine, cutShortSentence, headline, nameOf } from './sentences.js'
 
@@ -17,7 +18,7 @@ import { campaignHeading, countsLine, cutShortSentence, headline, nameOf } from 
  * then the IDs for those who need them. A missing summary file is a warning, never a lost run.
  */
 export async function writeSummary(
-  { results, singleSends, contacts, end = 'done' }: RunOutcome,
+  { results, singleSends, contacts, end = 'done', slowDowns }: RunOutcome,
   settings: Settings,
   now = Date.now()
 ): Promise<void> {
@@ -41,6 +42,8 @@ export async function writeSummary(
     .addRaw(`<p><strong>${escapeHtml(answer)}</strong></p>`, true)
   if (contactsFirst && answer !== contactsFirst)
     summary.addRaw(`<p>${escapeHtml(contactsFirst)}</p>`, true)
+  if (slowDowns && slowDowns.times > 0)
+    summary.addRaw(`<p>${slowDownSentence(slowDowns)}</p>`, true)
   const newSegments = results.flatMap(
     (r) => newSegmentNote(nameOf(r), r.createdAt, settings.timeZone, now) ?? []
   )
@@ -108,6 +111,12 @@ export async function writeSummary(
   } catch (error) {
     summaryNotWritten(error)
   }
+}
+
+/** Said only when it happened: how often SendGrid's rate limit held the run back, and how long. */
+export function slowDownSentence({ times, waitedMs }: SlowDowns): string {
+  const often = times === 1 ? 'once' : `${times} times`
+  return `SendGrid's rate limit for requests, which every integration on the account shares, asked this run to slow down ${often}; it waited ${(waitedMs / 1000).toFixed(1)} s in all before sending those requests again.`
 }
 
 const header = (...cells: string[]) => cells.map((data) => ({ data, header: true }))
@@ -251,9 +260,12 @@ function outcomeLabel(result: SegmentResult): string {
 
 const code = (text: string): string => `<code>${escapeHtml(text)}</code>`
 
+/**
+ * Outside text as one line of HTML text: runs of white space, line breaks included, become one
+ * space (a blank line would end the HTML block and let Markdown in), and no character makes a tag.
+ */
 export function escapeHtml(text: string): string {
-  return text.replace(
-    /[&<>"]/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] ?? c
-  )
+  return text
+    .replace(/\s+/g, ' ')
+    .replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] ?? c)
 }

@@ -11,6 +11,7 @@ import {
   type SegmentResult
 } from './results.js'
 import type { ServedSingleSend } from '../stages/single-sends.js'
+import type { SlowDowns } from '../sendgrid/rate-limit.js'
 import type { Target } from '../stages/targets.js'
 
 /** How a run ended: every stage done, cut short by a signal, or stopped by an unexpected error. */
@@ -23,12 +24,15 @@ export interface RunOutcome {
   contacts?: ContactsFirst
   /** How it ended; `done` when not said. */
   end?: RunEnd
+  /** How often SendGrid's rate limit made the run wait, and how long; absent when never known. */
+  slowDowns?: SlowDowns
 }
 
 export class RunRecord implements RefreshLog {
   private targets: Target[] = []
   private singleSends: ServedSingleSend[] = []
   private contacts: ContactsFirst | undefined
+  private slowDowns: SlowDowns | undefined
   private readonly results = new Map<string, SegmentResult>()
   private readonly onTheWire = new Set<string>()
   private closed = false
@@ -44,6 +48,11 @@ export class RunRecord implements RefreshLog {
 
   knowContacts(jobs: ContactJob[], landedAt: number | null = null): void {
     if (!this.closed) this.contacts = { jobs, landedAt }
+  }
+
+  /** The client's count of waits for the rate limit, read when the report is written. */
+  watchSlowDowns(slowDowns: SlowDowns): void {
+    this.slowDowns = slowDowns
   }
 
   /** What is known of a segment without (or before) a refresh. */
@@ -87,7 +96,14 @@ export class RunRecord implements RefreshLog {
             : notReached(target, end)
       return result ? [{ ...result, singleSendIds: target.singleSendIds }] : []
     })
-    return { results, singleSends: this.singleSends, contacts: this.contacts, end }
+    const slowDowns = this.slowDowns && { ...this.slowDowns }
+    return {
+      results,
+      singleSends: this.singleSends,
+      contacts: this.contacts,
+      end,
+      ...(slowDowns ? { slowDowns } : {})
+    }
   }
 }
 

@@ -33,7 +33,10 @@ export function segmentIn(answer: ApiResult): SegmentSnapshot | null {
   const body = bodyOf200(answer)
   if (body === null) return null
   const value = parseJson(body)
-  if (!isRecord(value)) return null
+  return isRecord(value) ? snapshotOf(value) : null
+}
+
+function snapshotOf(value: Record<string, unknown>): SegmentSnapshot {
   const status = isRecord(value.status) ? value.status : {}
   return {
     name: stringOrNull(value.name),
@@ -47,6 +50,21 @@ export function segmentIn(answer: ApiResult): SegmentSnapshot | null {
     queryValidation: stringOrNull(status.query_validation),
     queryError: stringOrNull(status.error_message)
   }
+}
+
+/**
+ * Every segment of a 200 answer to listSegments(), by lower-case ID: each entry carries its last
+ * recompute and count, though none of the refresh fields. Null unless the answer is such a list.
+ */
+export function segmentListIn(answer: ApiResult): Map<string, SegmentSnapshot> | null {
+  const body = bodyOf200(answer)
+  const value = body === null ? null : parseJson(body)
+  if (!isRecord(value) || !Array.isArray(value.results)) return null
+  const listed = new Map<string, SegmentSnapshot>()
+  for (const entry of value.results.filter(isRecord)) {
+    if (typeof entry.id === 'string') listed.set(entry.id.toLowerCase(), snapshotOf(entry))
+  }
+  return listed
 }
 
 /**
@@ -73,9 +91,18 @@ function integerOrNull(value: unknown): number | null {
 /** What went wrong with an answer, in a few words: "HTTP 500: SendGrid's message" or "timeout: ...". */
 export function describeFailure(answer: ApiResult): string {
   if (answer.kind === 'no-response') return `${answer.reason}: ${answer.detail}`
+  if (answer.status === 429)
+    return `SendGrid's rate limit for requests still refused it (HTTP 429${readLimitWait(answer)}); the account is busy, try again later`
   if (answer.tooLarge) return `HTTP ${answer.status}; the answer was ${tooLargeWords}`
   const said = describeErrorBody(answer.body)
   return `HTTP ${answer.status}${said ? `: ${said}` : ''}`
+}
+
+/** ", after waiting 2 min 0 s for it 9 times", when the client waited for the rate limit. */
+export function readLimitWait(answer: ApiResult): string {
+  const limited = answer.rateLimited
+  if (!limited) return ''
+  return `, after waiting ${(limited.waitedMs / 1000).toFixed(1)} s for it ${limited.times === 1 ? 'once' : `${limited.times} times`}`
 }
 
 export const tooLargeWords = `larger than ${maxAnswerBytes / 1024 / 1024} MiB and was cut off there (SendGrid's answers are far smaller: a proxy or gateway in between may have answered)`

@@ -9,6 +9,8 @@ export interface AttemptFacts {
   attempts: number
   /** An earlier attempt timed out or lost its connection, so SendGrid may have acted on it. */
   lostEarlierAttempt: boolean
+  /** How often SendGrid's rate limit (429) made this request wait, and for how long in all. */
+  rateLimited?: { times: number; waitedMs: number }
 }
 
 export type SingleAttempt =
@@ -19,6 +21,8 @@ export type SingleAttempt =
       body: string
       /** The answer was longer than `maxAnswerBytes`: reading stopped there and `body` is empty. */
       tooLarge?: boolean
+      /** How long the attempt that was answered took, from sending to the whole answer (ms). */
+      tookMs?: number
     }
   | {
       kind: 'no-response'
@@ -27,6 +31,11 @@ export type SingleAttempt =
       detail: string
       /** It failed on a reused keep-alive connection before any answer (the server closed it). */
       staleConnection?: boolean
+      /**
+       * It provably never left: no connection was made, or a reused one failed before any byte of
+       * it was written.
+       */
+      unsent?: boolean
     }
 
 export type ApiResult = SingleAttempt & AttemptFacts

@@ -1,16 +1,29 @@
-// The SendGrid HTTP client: one place that knows hosts, headers, timeouts and which failures are
-// worth retrying. It never throws for an HTTP status; callers decide what a status means.
+// The SendGrid HTTP client: one place that knows hosts, headers, timeouts, and the request policy by
+// kind of request: which failures are worth sending again, and when SendGrid's rate limit asks the
+// run to come back. It never throws for an HTTP status; callers decide what a status means.
 import { HttpClient } from '@actions/http-client'
-import type { ClientRequest } from 'node:http'
+import type { ClientRequest, IncomingHttpHeaders } from 'node:http'
 import packageJson from '../../package.json' with { type: 'json' }
 import { bodyOf200, pageIn } from './answers.js'
 import { maxAnswerBytes, type ApiResult, type SingleAttempt } from './api-result.js'
 import { log } from '../report/log.js'
 import { backoffDelayMs, sleep } from './retry.js'
+import { InFlightLimit } from './in-flight.js'
+import { isGeneralLimit, rateLimitPauseMs, type SlowDowns } from './rate-limit.js'
 
 export type { ApiResult } from './api-result.js'
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE'
+
+/**
+ * How a request is sent again. `read`: every GET and the searches sent as POST; a 429 is "come back
+ * after the reset". `refresh`: spends budget, so it is never sent twice unseen. `write`: anything
+ * else (the live check's); a 429 is final.
+ */
+export type RequestKind = 'read' | 'refresh' | 'write'
+
+/** How long one read keeps coming back while SendGrid's rate limit refuses it, by default. */
+export const defaultReadLimitWaitMs = 120_000
 
 export const userAgent = `refresh-segment-action/${packageJson.version}`
 
@@ -22,30 +35,50 @@ export interface ClientOptions {
   maxRetries: number
   /** Aborted when the run is cancelled: no request is sent after it, and no retry is waited for. */
   signal?: AbortSignal
+  /** `read-limit-wait-seconds`, in ms; `defaultReadLimitWaitMs` when not given. */
+  readLimitWaitMs?: number
 }
 
 /** How often one request is sent again after finding its reused connection closed. */
 const maxStaleRetries = 3
 
-/** Errors of requests sent on a reused keep-alive connection (Node's `req.reusedSocket`). */
+/** Errors of requests that failed on a reused keep-alive connection (Node's `req.reusedSocket`). */
 const reusedConnectionErrors = new WeakSet<object>()
+/** Those of them that failed before a single byte of the request was handed to the connection. */
+const unsentErrors = new WeakSet<object>()
 
 /**
- * Marks the errors of requests that went out on a reused connection. @actions/http-client keeps the
- * request to itself, so the agent it hands out is watched instead; the error object is the same one
- * the client then rejects with.
+ * Marks the errors of requests that went out on a reused connection, and of those that wrote
+ * nothing to it. @actions/http-client keeps the request to itself, so the agent it hands out is
+ * watched instead; the error object is the same one the client then rejects with. Node hands a
+ * request its socket before it writes to it, so the socket's count of bytes written then is this
+ * request's start.
  */
 function watchReusedConnections(agent: unknown): void {
   const pool = agent as { addRequest?: (request: ClientRequest, ...rest: unknown[]) => unknown }
   const addRequest = pool.addRequest
   if (typeof addRequest !== 'function') return
   pool.addRequest = function (this: unknown, request: ClientRequest, ...rest: unknown[]) {
+    let writtenBefore: number | undefined
+    request.once('socket', (socket) => (writtenBefore = socket.bytesWritten))
     request.once('error', (error) => {
-      if (request.reusedSocket) reusedConnectionErrors.add(error)
+      if (!request.reusedSocket) return
+      reusedConnectionErrors.add(error)
+      const written = request.socket?.bytesWritten
+      if (written !== undefined && written === writtenBefore) unsentErrors.add(error)
     })
     return addRequest.call(this, request, ...rest)
   }
 }
+
+/** Node's codes for a connection that was never made, so no request went out on it. */
+const neverConnectedErrors = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH'
+])
 
 /** Node's codes for a certificate the runner does not trust; retrying cannot help. */
 const certificateErrors = new Set([
@@ -86,11 +119,16 @@ export type Pages =
 
 export class SendGridClient {
   private readonly http: HttpClient
+  private readonly inFlight = new InFlightLimit()
+  private readonly readLimitWaitMs: number
   /** Aborted when the run is cancelled; loops that wait between requests stop on it. */
   readonly signal: AbortSignal
+  /** Every time SendGrid's rate limit (429) made this client wait, for the summary. */
+  readonly slowDowns: SlowDowns = { times: 0, waitedMs: 0 }
 
   constructor(private readonly options: ClientOptions) {
     this.signal = options.signal ?? new AbortController().signal
+    this.readLimitWaitMs = options.readLimitWaitMs ?? defaultReadLimitWaitMs
     // Redirects are refused: the key must only ever go to the host the user chose.
     // Connections are kept alive and reused across the reads, refreshes and polls of a run.
     this.http = new HttpClient(userAgent, [], {
@@ -102,21 +140,30 @@ export class SendGridClient {
     watchReusedConnections(this.http.getAgent(options.baseUrl))
   }
 
+  /**
+   * One refresh. It is sent again only where it cannot have been spent: after the general rate
+   * limit's 429 (once, after the reset), a 5xx, or a reused connection that failed before any byte
+   * of it was written. An attempt lost after it may have reached SendGrid (a timeout, a dropped
+   * connection) is returned as it is: the caller reads the segment before anything else.
+   */
   refreshSegment(segmentId: string, timeZone: string): Promise<ApiResult> {
-    return this.send('POST', refreshPath(segmentId), JSON.stringify({ user_time_zone: timeZone }))
+    return this.send('POST', refreshPath(segmentId), JSON.stringify({ user_time_zone: timeZone }), {
+      kind: 'refresh'
+    })
   }
 
-  getSegment(segmentId: string): Promise<ApiResult> {
-    return this.send('GET', segmentPath(segmentId))
+  /** Reads give up at `deadline` (ms), a stage's own, as well as at `read-limit-wait-seconds`. */
+  getSegment(segmentId: string, deadline?: number): Promise<ApiResult> {
+    return this.send('GET', segmentPath(segmentId), undefined, { deadline })
   }
 
-  listSegments(): Promise<ApiResult> {
-    return this.send('GET', segmentsPath)
+  listSegments(deadline?: number): Promise<ApiResult> {
+    return this.send('GET', segmentsPath, undefined, { deadline })
   }
 
   /** The status of a contact import, upsert or delete job. */
-  getContactJob(id: string): Promise<ApiResult> {
-    return this.send('GET', contactJobPath(id))
+  getContactJob(id: string, deadline?: number): Promise<ApiResult> {
+    return this.send('GET', contactJobPath(id), undefined, { deadline })
   }
 
   getSingleSend(id: string): Promise<ApiResult> {
@@ -145,7 +192,7 @@ export class SendGridClient {
     for (let page = 1; page <= maxPages; page++) {
       const query = new URLSearchParams({ page_size: String(pageSize) })
       if (token) query.set('page_token', token)
-      const answer = await this.send(method, `${path}?${query}`, body)
+      const answer = await this.send(method, `${path}?${query}`, body, { kind: 'read' })
       const answered = bodyOf200(answer)
       const parsed = answered === null ? null : pageIn(answered)
       if (!parsed) return { kind: 'failed', answer }
@@ -172,13 +219,24 @@ export class SendGridClient {
   }
 
   /**
-   * Sends with retries after 5xx, timeouts and network errors; 4xx (429 above all) and certificate
-   * errors are final.
+   * Every request goes through here; subclasses (the live check's) send their own paths with it.
+   * 5xx, timeouts and network errors are sent again after a back-off, up to `max-retries` (a
+   * refresh only after a 5xx); a 429 by the request's kind: a read comes back after the reset for
+   * up to `read-limit-wait-seconds`, a refresh once after the general limit's reset. Other 4xx and
+   * certificate errors are final.
    */
-  /** Every request goes through here; subclasses (the live check's) send their own paths with it. */
-  protected async send(method: HttpMethod, path: string, body?: string): Promise<ApiResult> {
+  protected async send(
+    method: HttpMethod,
+    path: string,
+    body?: string,
+    { kind = method === 'GET' ? 'read' : 'write', deadline = Infinity }: SendOptions = {}
+  ): Promise<ApiResult> {
+    const readsUntil = Math.min(Date.now() + this.readLimitWaitMs, deadline)
+    const limited: SlowDowns = { times: 0, waitedMs: 0 }
     let lostEarlierAttempt = false
     let staleRetries = 0
+    let retries = 0
+    let sentAgainAfterLimit = false
     for (let attempt = 1; ; attempt++) {
       if (this.signal.aborted) {
         log.debug(`${method} ${path} not sent: the run was cancelled`)
@@ -187,37 +245,75 @@ export class SendGridClient {
           reason: 'cancelled',
           detail: 'the run was cancelled before this request was sent',
           attempts: attempt - 1,
-          lostEarlierAttempt
+          lostEarlierAttempt,
+          ...slowedBy(limited)
         }
       }
-      const started = Date.now()
-      const result = await this.attemptOnce(method, path, body)
-      const took = `${Date.now() - started} ms`
+      // Timed from when it leaves, not from when it queued for a place on the wire.
+      let started = Date.now()
+      const result = await this.inFlight.run(() => {
+        started = Date.now()
+        return this.attemptOnce(method, path, body)
+      })
+      const receivedAt = Date.now()
+      const took = `${receivedAt - started} ms`
       if (
         result.kind === 'no-response' &&
         result.staleConnection &&
+        (kind !== 'refresh' || result.unsent) &&
         staleRetries < maxStaleRetries
       ) {
-        // A kept-alive connection the server had closed while idle: the request never got there.
+        // A kept-alive connection the server had closed while idle. A read or write is sent again
+        // at once; a refresh only when it provably never left, since it may have been spent.
         log.debug(`${method} ${path} -> a reused connection was closed; sending again (${took})`)
         staleRetries++
         attempt--
         continue
       }
-      const facts = { attempts: attempt, lostEarlierAttempt }
-      // A cancelled run does not retry: it has only moments to report what it knows.
-      const final = attempt > this.options.maxRetries || this.signal.aborted
+      const facts = { attempts: attempt, lostEarlierAttempt, ...slowedBy(limited) }
       if (result.kind === 'response') {
         log.debug(`${method} ${path} -> HTTP ${result.status} (${took}, attempt ${attempt})`)
-        if (result.status < 500 || final) return { ...result, ...facts }
+        const answered = { ...result, tookMs: receivedAt - started, ...facts }
+        if (result.status === 429) {
+          const pause = rateLimitPauseMs(result.headers, receivedAt)
+          const comeBack =
+            kind === 'read'
+              ? receivedAt + pause <= readsUntil
+              : kind === 'refresh' &&
+                !sentAgainAfterLimit &&
+                isGeneralLimit(result.headers, receivedAt)
+          if (!comeBack || this.signal.aborted) return answered
+          sentAgainAfterLimit = kind === 'refresh'
+          limited.times++
+          limited.waitedMs += pause
+          this.slowDowns.times++
+          this.slowDowns.waitedMs += pause
+          log.info(
+            `${method} ${path} got HTTP 429 (SendGrid's rate limit${remainingOf(result.headers)}); sending it again in ${(pause / 1000).toFixed(1)} s, when the limit resets`
+          )
+          await sleep(pause, this.signal)
+          if (this.signal.aborted) return answered
+          continue
+        }
+        if (result.status < 500 || retries >= this.options.maxRetries || this.signal.aborted)
+          return answered
       } else {
         log.debug(
           `${method} ${path} -> ${result.reason}: ${result.detail} (${took}, attempt ${attempt})`
         )
-        if (final || result.reason === 'certificate') return { ...result, ...facts }
-        lostEarlierAttempt = true
+        // A cancelled run does not retry: it has only moments to report what it knows. A refresh
+        // that may have reached SendGrid is not sent again here: only a read can tell.
+        if (
+          retries >= this.options.maxRetries ||
+          this.signal.aborted ||
+          result.reason === 'certificate' ||
+          (kind === 'refresh' && !result.unsent)
+        )
+          return { ...result, ...facts }
+        if (!result.unsent) lostEarlierAttempt = true
       }
-      const delay = backoffDelayMs(attempt)
+      retries++
+      const delay = backoffDelayMs(retries)
       const what =
         result.kind === 'response'
           ? `HTTP ${result.status}`
@@ -225,10 +321,14 @@ export class SendGridClient {
             ? 'no answer in time'
             : `a network error (${result.detail})`
       log.info(
-        `${method} ${path} got ${what}; retry ${attempt} of ${this.options.maxRetries} in ${delay} ms`
+        `${method} ${path} got ${what}; retry ${retries} of ${this.options.maxRetries} in ${delay} ms`
       )
       await sleep(delay, this.signal)
-      if (this.signal.aborted) return { ...result, ...facts }
+      if (this.signal.aborted) {
+        return result.kind === 'response'
+          ? { ...result, tookMs: receivedAt - started, ...facts }
+          : { ...result, ...facts }
+      }
     }
   }
 
@@ -295,14 +395,43 @@ function describeNetworkError(error: unknown, timeoutMs: number, baseUrl: string
       detail: `the TLS certificate of ${host} is not trusted (${detail}). If a proxy or firewall re-signs HTTPS traffic with a private certificate authority, trust that CA by setting NODE_EXTRA_CA_CERTS to its PEM file in the step's env; otherwise check api-url`
     }
   }
-  const staleConnection =
-    typeof error === 'object' && error !== null && reusedConnectionErrors.has(error)
+  const known = typeof error === 'object' && error !== null
+  const staleConnection = known && reusedConnectionErrors.has(error)
+  // No connection to SendGrid was made (refused, no such host, a proxy that would not tunnel):
+  // nothing was sent.
+  const unsent =
+    (known && unsentErrors.has(error)) ||
+    (code !== undefined && neverConnectedErrors.has(code)) ||
+    /^tunneling socket could not be established/.test(message)
   return {
     kind: 'no-response',
     reason: 'network',
     detail,
-    ...(staleConnection ? { staleConnection } : {})
+    ...(staleConnection ? { staleConnection } : {}),
+    ...(unsent ? { unsent } : {})
   }
+}
+
+interface SendOptions {
+  /** `read` for every GET; a POST that only reads (a search) says so. */
+  kind?: RequestKind
+  /** A stage's own deadline (ms): no read is waited for past it. */
+  deadline?: number
+}
+
+/** The rate-limit waits of one request, when there were any. */
+function slowedBy(limited: SlowDowns): { rateLimited?: SlowDowns } {
+  return limited.times > 0 ? { rateLimited: { ...limited } } : {}
+}
+
+/** ", 0 of 600 left", from X-RateLimit-Remaining and -Limit when SendGrid sent them. */
+function remainingOf(headers: IncomingHttpHeaders): string {
+  const remaining = headers['x-ratelimit-remaining']
+  const limit = headers['x-ratelimit-limit']
+  if (typeof remaining !== 'string' || !/^\d+$/.test(remaining)) return ''
+  return typeof limit === 'string' && /^\d+$/.test(limit)
+    ? `, ${remaining} of ${limit} left`
+    : `, ${remaining} left`
 }
 
 /** Reads a body up to `limit` bytes; past that it stops reading and closes the connection. */

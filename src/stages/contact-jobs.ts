@@ -64,7 +64,8 @@ export async function waitForContactJobs(
 
   for (;;) {
     const toRead = jobs.flatMap((job, index) => (isFinal(job) ? [] : [index]))
-    const answers = await Promise.all(toRead.map((i) => client.getContactJob(jobs[i].id)))
+    // A read the rate limit holds back stops at the stage's deadline too.
+    const answers = await Promise.all(toRead.map((i) => client.getContactJob(jobs[i].id, deadline)))
     toRead.forEach((i, n) => {
       jobs[i] = contactJobIn(jobs[i].id, answers[n])
       if (!isFinal(jobs[i])) return

@@ -2,6 +2,7 @@
 // matches nothing, and the error that stops a run before any refresh when something is not found.
 import { accessProblem } from '../run/results.js'
 import type { ApiResult } from '../sendgrid/client.js'
+import { describeFailure } from '../sendgrid/answers.js'
 
 /** Things the user named that could not be found or read; no segment is refreshed when thrown. */
 export class LookupError extends Error {
@@ -65,10 +66,18 @@ export function editDistance(a: string, b: string): number {
 }
 
 /**
- * A list or read refused for the key (401) or the plan and the key's access (403), said in the same words
- * as on a refresh, not as a name that was not found; null for any other answer.
+ * A list or read refused for the key (401), the plan and the key's access (403), or SendGrid's rate
+ * limit for as long as a read may wait (429), said as such, never as a name that was not found; null
+ * for any other answer.
  */
 export function accessRefused(answer: ApiResult, doing: string): LookupError | null {
+  if (answer.kind === 'response' && answer.status === 429) {
+    return new LookupError(
+      "SendGrid's rate limit",
+      [`Could not ${doing}: ${describeFailure(answer)}.`],
+      "SendGrid's rate limit for requests kept refusing a lookup; no segment was refreshed."
+    )
+  }
   const access = answer.kind === 'response' ? accessProblem(answer.status) : null
   if (!access || answer.kind !== 'response') return null
   return new LookupError(

@@ -1,6 +1,7 @@
 // Reads each segment before refreshing it, so the scarce refresh budget (2 per segment and 10 per
 // account a day) is only spent when the refresh is needed and can succeed. It never makes a refresh
-// that would have worked fail, nor skips one on a guess: when the read fails, the refresh goes ahead.
+// that would have worked fail, nor skips one on a guess: when the read fails, the refresh goes ahead,
+// except when SendGrid's rate limit refused the read: a busy account is no reason to spend budget.
 import { checkAudience } from '../run/audience-guards.js'
 import { describeInstant, parseTime } from '../time/human-time.js'
 import type { Settings } from '../inputs/settings.js'
@@ -17,7 +18,12 @@ import { lastRecompute, recomputedAfterRecentRefresh, refreshInProgress } from '
 import { isoSeconds, nextHourlyRefresh, nextMidnight } from '../time/refresh-times.js'
 import type { Target } from './targets.js'
 import type { ApiResult, SendGridClient } from '../sendgrid/client.js'
-import { segmentIn, tooLargeWords, type SegmentSnapshot } from '../sendgrid/answers.js'
+import {
+  readLimitWait,
+  segmentIn,
+  tooLargeWords,
+  type SegmentSnapshot
+} from '../sendgrid/answers.js'
 import { newSegmentNote } from '../time/segment-age.js'
 
 export interface PlannedRefresh {
@@ -90,6 +96,9 @@ export async function preflight(
         recomputing.push({ result: verdict.result, before, acceptedAt: verdict.waitFrom })
       if (verdict) settled.push(verdict.result)
       else toRefresh.push({ target, before })
+    } else if (answer.kind === 'response' && answer.status === 429) {
+      // Refreshing unread would spend the scarce budget because the account is busy.
+      settled.push(readLimited(target, answer))
     } else if (settings.checkQuota && answer.kind === 'response' && answer.status === 404) {
       settled.push(
         newResult(target.segmentId, target.segmentName, {
@@ -150,6 +159,19 @@ function keyRejected(target: Target): SegmentResult {
     annotation: 'error',
     reason: `${reason} (HTTP 401 on reading the segment)`,
     message: `${segmentLabel(target.segmentId, target.segmentName)} was not refreshed: ${reason}${advice} (reading the segment answered HTTP 401). No refresh request was sent.`
+  })
+}
+
+/** A segment SendGrid's rate limit kept from being read, for as long as a read may wait. */
+function readLimited(target: Target, answer: ApiResult): SegmentResult {
+  const label = segmentLabel(target.segmentId, target.segmentName)
+  const waited = readLimitWait(answer)
+  return newResult(target.segmentId, target.segmentName, {
+    outcome: 'failed',
+    httpStatus: null,
+    annotation: 'error',
+    reason: `SendGrid's rate limit kept it from being read (HTTP 429${waited}); no refresh spent`,
+    message: `${label} was not refreshed: SendGrid's rate limit for requests, which every integration on the account shares, kept refusing to read it (HTTP 429${waited}; read-limit-wait-seconds). A refresh sent unread could be spent on an audience that needs none, so none was sent and no budget was spent. Run again when the account is less busy, or raise read-limit-wait-seconds.`
   })
 }
 

@@ -1,5 +1,6 @@
-// Refreshes every planned segment at once. One segment's failure never stops or hides another's,
-// and each answer reaches the run's record as it arrives.
+// Refreshes every planned segment side by side (the client keeps at most ten on the wire). One
+// segment's failure never stops or hides another's, and each answer reaches the run's record as it
+// arrives.
 // What SendGrid's answer to a refresh means for the segment is said here too, in a marketer's words.
 import type { RateLimitPolicy, Settings } from '../inputs/settings.js'
 import {
@@ -19,14 +20,20 @@ import {
 } from '../sendgrid/answers.js'
 import type { ApiResult, SendGridClient } from '../sendgrid/client.js'
 import { describeInstant } from '../time/human-time.js'
+import { isGeneralLimit, resetAtMs } from '../sendgrid/rate-limit.js'
 import { isoSeconds } from '../time/refresh-times.js'
 import type { PlannedRefresh } from './preflight.js'
+import { log } from '../report/log.js'
+import { sendRefresh, type RefreshSent } from './refresh-send.js'
 
 export interface SentRefresh {
   result: SegmentResult
   /** When the first attempt was sent (the runner's clock). */
   sentAt: number
-  /** When SendGrid accepted it, by the Date header of its answer (SendGrid's clock, whole seconds). */
+  /**
+   * When SendGrid accepted it (SendGrid's clock, to the second below): its answer's Date header less
+   * the time the request took, or its last_refreshed_at when the answer was lost.
+   */
   acceptedAt: number | null
   before: SegmentSnapshot | null
 }
@@ -40,20 +47,29 @@ export async function refreshSegments(
   const host = new URL(settings.baseUrl).host
   return Promise.all(
     planned.map(async ({ target, before }) => {
-      const sentAt = Date.now()
       record.sending(target.segmentId)
-      const answer = await client.refreshSegment(target.segmentId, settings.userTimeZone)
-      const result = classifyRefresh(answer, {
+      const sent = await sendRefresh(
+        client,
+        target.segmentId,
+        settings.userTimeZone,
+        before,
+        settings.maxRetries
+      )
+      const context = {
         ...target,
         onRateLimit: settings.onRateLimit,
         timeZone: settings.timeZone,
         host,
         now: Date.now()
-      })
-      const known = counted(withSnapshot(result, before))
+      }
+      const known = sent.seenAccepted
+        ? withSnapshot(acceptedUnanswered(sent, context), sent.seenAccepted.after)
+        : counted(withSnapshot(afterRead(classifyRefresh(sent.answer, context), sent), before))
       record.answered(known)
-      const acceptedAt = result.outcome === 'refreshed' ? dateHeader(answer) : null
-      return { result: known, sentAt, acceptedAt, before }
+      // Said as it is learnt: a later recompute's words replace this result's.
+      if (sent.seenAccepted) log.info(known.message)
+      const acceptedAt = known.outcome === 'refreshed' ? sent.acceptedAt : null
+      return { result: known, sentAt: sent.sentAt, acceptedAt, before }
     })
   )
 }
@@ -64,11 +80,31 @@ function counted(result: SegmentResult): SegmentResult {
   return { ...result, refreshesUsed: result.refreshesUsed + 1 }
 }
 
-function dateHeader(answer: ApiResult): number | null {
-  if (answer.kind !== 'response') return null
-  const date = answer.headers.date
-  const ms = typeof date === 'string' ? Date.parse(date) : NaN
-  return Number.isNaN(ms) ? null : ms
+/** What the read after a lost attempt showed, when it did not show an accept. */
+function afterRead(result: SegmentResult, sent: RefreshSent): SegmentResult {
+  if (sent.readAfterLoss === null) return result
+  return { ...result, message: `${result.message} After the lost attempt, ${sent.readAfterLoss}.` }
+}
+
+/** A refresh whose answer was lost, which a read of the segment shows SendGrid accepted. */
+function acceptedUnanswered(sent: RefreshSent, context: ClassifyContext): SegmentResult {
+  const { after, at, by } = sent.seenAccepted!
+  const label = segmentLabel(context.segmentId, context.segmentName)
+  const lost =
+    sent.answer.kind === 'no-response'
+      ? `${sent.answer.reason === 'timeout' ? 'no answer in time' : 'the connection was lost'}: ${sent.answer.detail}`
+      : `HTTP ${sent.answer.status}`
+  const shown =
+    by === 'last_refreshed_at'
+      ? `its last_refreshed_at is ${describeInstant(at, context.timeZone, context.now)}, after the refresh was sent`
+      : `its refreshes_used went up to ${after.refreshesUsed}`
+  return newResult(context.segmentId, context.segmentName, {
+    outcome: 'refreshed',
+    httpStatus: null,
+    annotation: null,
+    reason: `refresh accepted (its answer was lost; SendGrid's ${by} shows it); SendGrid is recomputing it`,
+    message: `${label} refresh accepted: its answer was lost (${lost}), but reading the segment shows SendGrid accepted it (${shown}). It counts against today's refreshes, and it was not sent again.`
+  })
 }
 
 export interface ClassifyContext {
@@ -144,6 +180,17 @@ export function classifyRefresh(result: ApiResult, context: ClassifyContext): Se
       ? describeInstant(Date.parse(resetAt), context.timeZone, context.now)
       : null
     const reset = resetWhen ? ` The limit resets ${resetWhen} (X-RateLimit-Reset).` : ''
+    // Sent once more after the reset already (client.ts): the account is busy, not out of refreshes.
+    if (isGeneralLimit(result.headers, context.now)) {
+      return newResult(segmentId, segmentName, {
+        outcome: 'rate_limited',
+        httpStatus: status,
+        annotation: context.onRateLimit === 'fail' ? 'error' : 'warning',
+        nextRefreshAt: resetAt,
+        reason: `SendGrid's rate limit for requests refused it again after its reset (HTTP 429); no refresh was spent`,
+        message: `${label} was not refreshed: SendGrid's rate limit for requests (shared by every integration on the account) refused the refresh, and again once it had reset (HTTP 429, X-RateLimit-Remaining: 0). That is not the refresh quota, and no refresh was spent; try again in a minute.${reset}${mayHaveLanded}${saidSuffix}`
+      })
+    }
     return newResult(segmentId, segmentName, {
       outcome: 'rate_limited',
       httpStatus: status,
@@ -189,16 +236,13 @@ export function classifyRefresh(result: ApiResult, context: ClassifyContext): Se
 }
 
 /**
- * X-RateLimit-Reset is documented as Unix epoch seconds, but one spec calls it seconds until reset;
- * a value too small to be a recent epoch is read as the latter.
+ * X-RateLimit-Reset is documented as Unix epoch seconds, but SendGrid's gateway was seen to send
+ * seconds until the reset; both are read (rate-limit.ts). ISO 8601, or null without one.
  */
 export function rateLimitResetTime(
   header: string | string[] | undefined,
   now = Date.now()
 ): string | null {
-  const raw = Array.isArray(header) ? header[0] : header
-  if (!raw || !/^\d+$/.test(raw.trim())) return null
-  const seconds = Number(raw)
-  const epochMs = seconds > 1_000_000_000 ? seconds * 1000 : now + seconds * 1000
-  return isoSeconds(epochMs)
+  const reset = resetAtMs(header === undefined ? {} : { 'x-ratelimit-reset': header }, now)
+  return reset === null ? null : isoSeconds(reset)
 }

@@ -7,7 +7,7 @@ import { log } from '../report/log.js'
 import { segmentLabel, withSnapshot, type RefreshLog, type SegmentResult } from '../run/results.js'
 import type { Settings } from '../inputs/settings.js'
 import type { EarlierRefresh } from './preflight.js'
-import { recomputeSeen, type RecomputeBaseline } from '../run/recompute.js'
+import { recomputeSeen, type RecomputeBaseline, type RecomputedBy } from '../run/recompute.js'
 import type { SentRefresh } from './refresh.js'
 import {
   describeInstant,
@@ -18,7 +18,12 @@ import {
 } from '../time/human-time.js'
 import { pollPauseMs, sleep } from '../sendgrid/retry.js'
 import type { SendGridClient } from '../sendgrid/client.js'
-import { segmentIn, type SegmentSnapshot } from '../sendgrid/answers.js'
+import {
+  describeFailure,
+  segmentIn,
+  segmentListIn,
+  type SegmentSnapshot
+} from '../sendgrid/answers.js'
 import { scheduledSendTime, type SingleSend } from './single-sends.js'
 
 /** One recompute the wait watches for: of this run's refresh, or of an earlier one. */
@@ -82,21 +87,29 @@ export async function waitForRefreshes(
     // A cancelled run sends no more polls; what was learnt so far is in the record.
     if (client.signal.aborted) return results
     const polled = [...pending]
-    const reads = await Promise.all(polled.map(([, w]) => client.getSegment(w.result.segmentId)))
-    polled.forEach(([index, w], i) => {
-      const answer = reads[i]
+    const readings = await readRound(
+      client,
+      polled.map(([, w]) => w.result.segmentId),
+      settings.recomputedBy,
+      deadline
+    )
+    polled.forEach(([index, w]) => {
+      const reading = readings.get(w.result.segmentId)!
       const label = segmentLabel(w.result.segmentId, w.result.segmentName)
-      if (answer.kind === 'response' && answer.status === 404) {
+      if ('deleted' in reading) {
         pending.delete(index)
         known(index, deleted(w, label))
         return
       }
-      const now = segmentIn(answer)
-      if (!now) {
-        const why = answer.kind === 'response' ? `HTTP ${answer.status}` : answer.reason
-        log.info(`Could not read ${label} (${why}); still waiting.`)
+      if ('unread' in reading) {
+        log.info(`Could not read ${label} (${reading.unread}); still waiting.`)
         return
       }
+      // The list carries no refresh fields: what was known of them stands.
+      const { refreshesUsed, maxRefreshes, lastRefreshedAt } = w.result
+      const now = reading.listed
+        ? { ...reading.snapshot, refreshesUsed, maxRefreshes, lastRefreshedAt }
+        : reading.snapshot
       const at = recomputeSeen(now, w.baseline, settings.recomputedBy)
       if (at !== null) {
         pending.delete(index)
@@ -120,6 +133,52 @@ export async function waitForRefreshes(
 
   for (const [index, w] of pending) known(index, timedOut(w, settings))
   return results
+}
+
+/** What one round learnt of a segment waited for. */
+type Reading =
+  { snapshot: SegmentSnapshot; listed: boolean } | { deleted: true } | { unread: string }
+
+/**
+ * One round of reads. Under `recomputed-by: sample_updated_at` one list answer carries every
+ * segment's last recompute and count, so a round costs one request; a segment missing from it is
+ * read by ID (404: deleted). A list that cannot be read loses the round, not a segment. The refresh
+ * fields are only on a segment's own read: `recomputed-by: last_refreshed_at` reads each.
+ */
+async function readRound(
+  client: SendGridClient,
+  segmentIds: string[],
+  recomputedBy: RecomputedBy,
+  deadline: number
+): Promise<Map<string, Reading>> {
+  const readings = new Map<string, Reading>()
+  let byId = segmentIds
+  if (recomputedBy === 'sample_updated_at') {
+    const answer = await client.listSegments(deadline)
+    const listed = segmentListIn(answer)
+    if (!listed) {
+      const why = `reading the segment list failed: ${describeFailure(answer)}`
+      for (const id of segmentIds) readings.set(id, { unread: why })
+      return readings
+    }
+    byId = segmentIds.filter((id) => !listed.has(id.toLowerCase()))
+    for (const id of segmentIds) {
+      const snapshot = listed.get(id.toLowerCase())
+      if (snapshot) readings.set(id, { snapshot, listed: true })
+    }
+  }
+  const answers = await Promise.all(byId.map((id) => client.getSegment(id, deadline)))
+  byId.forEach((id, i) => {
+    const answer = answers[i]
+    const snapshot = segmentIn(answer)
+    if (answer.kind === 'response' && answer.status === 404) readings.set(id, { deleted: true })
+    else if (snapshot) readings.set(id, { snapshot, listed: false })
+    else
+      readings.set(id, {
+        unread: answer.kind === 'response' ? `HTTP ${answer.status}` : answer.reason
+      })
+  })
+  return readings
 }
 
 type WaitSettings = Pick<
@@ -226,7 +285,7 @@ function finished(
         ? ` It now has ${formatCount(result.contactsCount)} contacts.`
         : ` It now has ${formatCount(result.contactsCount)} contacts (${formatCount(contactsBefore)} before).`
   if (earlier) {
-    const accepted = `after a refresh accepted at ${timeOfDay(baseline.acceptedAt!, timeZone)}, before this run`
+    const accepted = `after a refresh accepted at ${timeOfDay(baseline.acceptedAt!, timeZone)} ${timeZone}, before this run`
     return {
       ...result,
       outcome: 'fresh',
@@ -234,7 +293,7 @@ function finished(
       annotation: null,
       nextRefreshAt: null,
       contactsCountBefore: contactsBefore,
-      reason: `recomputed at ${timeOfDay(at, timeZone)}, ${accepted}`,
+      reason: `recomputed at ${timeOfDay(at, timeZone)} ${timeZone}, ${accepted}`,
       message: `${label} is fresh: recomputed at ${timeOfDay(at, timeZone)} ${timeZone} by SendGrid's ${recomputedBy}, ${accepted}. No refresh was sent, so no budget was spent.${count}`
     }
   }
@@ -249,7 +308,7 @@ function finished(
     ...result,
     contactsCountBefore: contactsBefore,
     recomputed: true,
-    reason: `recomputed at ${time}${after}`,
+    reason: `recomputed at ${time} ${timeZone}${after}`,
     message: `${label} refreshed${result.jobId ? ` (refresh job ${result.jobId})` : ''} and recomputed at ${time} ${timeZone} by SendGrid's ${recomputedBy}${accepted}.${count}`
   }
 }

@@ -16,9 +16,12 @@ import {
 /**
  * @typedef {{ status: number, body?: string, headers?: Record<string, string> }
  *   | { hang: true } | { drop: true } | { delayMs: number } | { until: Promise<unknown> }
+ *   | { answerAfterMs: number } | { dropAnswer: true }
  *   | { oversized: number, status: number, endless?: boolean }} Fault
  * `until` holds the answer until the test settles that promise; `oversized` sends that many bytes
- * of an HTML page; `endless` then never ends the answer.
+ * of an HTML page; `endless` then never ends the answer. `answerAfterMs` and `dropAnswer` act on the
+ * request at once (a refresh is accepted), then send the answer late, or close the connection
+ * instead of answering.
  */
 
 /** @typedef {'refresh' | 'get' | 'list' | 'singlesends' | 'singlesends-search' | 'singlesend' | 'contact-job' | 'create-segment' | 'delete-segment' | 'contacts-upsert' | 'contacts-search' | 'contacts-delete'} FaultKind */
@@ -57,4 +60,29 @@ export function faultKey(method, path) {
  */
 export function takeFault(faults, method, path) {
   return faults.get(faultKey(method, path))?.shift()
+}
+
+/**
+ * Holds what the simulator writes to `res` until the fault lets it go: written `answerAfterMs`
+ * later, or the connection closed instead (`dropAnswer`).
+ * @param {import('node:http').ServerResponse} res
+ * @param {{ answerAfterMs: number } | { dropAnswer: true }} fault
+ */
+export function holdAnswer(res, fault) {
+  /** @type {any[]} */
+  let head = []
+  const writeHead = /** @type {(...args: any[]) => unknown} */ (res.writeHead.bind(res))
+  const end = res.end.bind(res)
+  res.writeHead = /** @type {any} */ ((/** @type {any[]} */ ...args) => ((head = args), res))
+  res.end = /** @type {any} */ (
+    (/** @type {any} */ body) => {
+      if ('dropAnswer' in fault) res.socket?.destroy()
+      else
+        setTimeout(() => {
+          writeHead(...head)
+          end(body)
+        }, fault.answerAfterMs)
+      return res
+    }
+  )
 }

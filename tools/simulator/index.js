@@ -5,7 +5,8 @@
 import { createServer } from 'node:http'
 import { createServer as createTlsServer } from 'node:https'
 import { contactsResource } from './contacts.js'
-import { faultKey, takeFault } from './faults.js'
+import { faultKey, holdAnswer, takeFault } from './faults.js'
+import { readLimiter } from './read-limit.js'
 import {
   contactJobPathPattern,
   contactsPath,
@@ -61,6 +62,8 @@ export const freePlanApiKey = 'SG.local-free-plan-key'
  *   counts in a recompute (default 0)
  * @param {number} [options.contactSearchLagMs] how long after its job finished a contact is found by
  *   address (default 0)
+ * @param {import('./read-limit.js').ReadLimitOptions} [options.readLimit] limit the account's reads
+ *   (every GET and the Single Send search) as SendGrid's general rate limit does
  */
 export async function startSimulator(options = {}) {
   const now = options.now ?? (() => Date.now())
@@ -83,15 +86,23 @@ export async function startSimulator(options = {}) {
   const faults = new Map()
   /** @type {Set<import('node:net').Socket>} */
   const sockets = new Set()
+  const readLimit = readLimiter(options.readLimit, now)
 
   /** @type {import('node:http').RequestListener} */
   const handle = (req, res) => {
+    counts.inFlight++
+    counts.mostInFlight = Math.max(counts.mostInFlight, counts.inFlight)
+    res.on('close', () => counts.inFlight--)
     let body = ''
     req.setEncoding('utf8')
     req.on('data', (chunk) => (body += chunk))
     req.on('end', () => {
-      // SendGrid's clock, not Node's own (which would ignore the tests' clock).
-      res.setHeader('Date', new Date(now()).toUTCString())
+      // SendGrid's clock, not Node's own (which would ignore the tests' clock), when it answers.
+      const writeHead = /** @type {(...args: any[]) => any} */ (res.writeHead.bind(res))
+      res.writeHead = (/** @type {any[]} */ ...args) => {
+        if (!res.headersSent) res.setHeader('Date', new Date(now()).toUTCString())
+        return writeHead(...args)
+      }
       const url = new URL(req.url ?? '/', 'http://simulator')
       requests.push({
         method: req.method ?? '',
@@ -110,10 +121,14 @@ export async function startSimulator(options = {}) {
       if (fault && 'hang' in fault) return // never answer; the client must give up
       if (fault && 'drop' in fault) return void req.socket.destroy()
       if (fault && 'oversized' in fault) return sendOversized(res, fault)
+      // SendGrid acts on the request at once; only its answer is late, or lost on the way.
+      if (fault && ('answerAfterMs' in fault || 'dropAnswer' in fault)) holdAnswer(res, fault)
       const answer = () => {
         if (fault && 'status' in fault) {
           return send(res, fault.status, fault.body ?? '', fault.headers ?? {})
         }
+        const refused = readLimit.refuse(req.method ?? '', url.pathname)
+        if (refused) return sendJson(res, 429, refused.body, refused.headers)
         route(req.method ?? '', url, req.headers, body, res)
       }
       if (fault && 'until' in fault) return void fault.until.then(answer, answer)
@@ -124,8 +139,11 @@ export async function startSimulator(options = {}) {
     })
   }
   const server = options.tls ? createTlsServer(options.tls, handle) : createServer(handle)
-  /** Connections opened to the simulator, and TLS handshakes the client refused. */
-  const counts = { connections: 0, refusedHandshakes: 0 }
+  /**
+   * Connections opened to the simulator, TLS handshakes the client refused, and requests being
+   * answered now and at most at once.
+   */
+  const counts = { connections: 0, refusedHandshakes: 0, inFlight: 0, mostInFlight: 0 }
   server.on('connection', (socket) => {
     counts.connections++
     sockets.add(socket)
@@ -184,6 +202,8 @@ export async function startSimulator(options = {}) {
     /** The same server by IP address (for HTTPS: a name the certificate may not cover). */
     ipUrl: `${options.tls ? 'https' : 'http'}://127.0.0.1:${address.port}`,
     counts,
+    /** Reads the read limit refused, by fault kind. */
+    readsRefused: readLimit.refused,
     segments,
     singleSends,
     contactJobs,

@@ -16,6 +16,8 @@ const shapes = {
     refreshDelaySeconds: 'number',
     accountDailyLimit: 'number',
     accountRefreshesToday: 'number',
+    readsPerSecond: 'number',
+    readLimitReset: 'string',
     segments: 'array',
     singleSends: 'array',
     contactJobs: 'array'
@@ -47,7 +49,13 @@ const shapes = {
     rejected: 'number',
     finishesInSeconds: 'number'
   },
-  run: { title: 'string', inputs: 'object', cancelSecondsAfterRefresh: 'number', expect: 'object' },
+  run: {
+    title: 'string',
+    inputs: 'object',
+    speedUps: 'object',
+    cancelSecondsAfterRefresh: 'number',
+    expect: 'object'
+  },
   expect: { outcomes: 'object', ready: 'boolean', exit: 'number', summary: 'array', log: 'array' }
 }
 const required = {
@@ -115,7 +123,9 @@ export function readScenario(file) {
  * @typedef {object} Scenario
  * @property {string} description
  * @property {Record<string, any>} sendgrid
- * @property {Array<{ title: string, inputs: Record<string, string>, cancelSecondsAfterRefresh?: number, expect: import('../story.js').Expectation }>} [runs]
+ * @property {Array<{ title: string, inputs: Record<string, string>, speedUps?: Record<string, string>, cancelSecondsAfterRefresh?: number, expect: import('../story.js').Expectation }>} [runs]
+ *   `inputs` are the step's `with:` as the README shows it (the key aside); `speedUps` are inputs a
+ *   demo adds on top only to run faster (a shorter wait-interval-seconds)
  */
 
 /**
@@ -156,6 +166,17 @@ export function simulatorOptions(scenario, now) {
       ? { accountDailyLimit: sendgrid.accountDailyLimit }
       : {}),
     accountRefreshesToday: sendgrid.accountRefreshesToday ?? 0,
+    // A busy account: SendGrid's general limit on reads, shared with the account's other clients.
+    ...(sendgrid.readsPerSecond !== undefined
+      ? {
+          readLimit: {
+            perSecond: sendgrid.readsPerSecond,
+            resetForm: /** @type {'seconds' | 'epoch'} */ (
+              sendgrid.readLimitReset === 'epoch' ? 'epoch' : 'seconds'
+            )
+          }
+        }
+      : {}),
     segments: (sendgrid.segments ?? []).map((/** @type {Record<string, any>} */ s) => {
       /** @type {number[]} */
       const refreshTimes = (s.refreshedMinutesAgo ?? [])
