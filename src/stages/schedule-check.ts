@@ -2,8 +2,10 @@
 // fired the run when it cannot be; judged against the look-ahead. Loaded only on a scheduled run.
 import { readWorkflowSchedule } from '../github/workflow-schedule.js'
 import { log } from '../report/log.js'
+import type { Settings } from '../inputs/settings.js'
 import { coverageAdvice } from './schedule-advice.js'
-import type { ScheduleSettings } from './schedule-coverage.js'
+
+export type ScheduleSettings = Pick<Settings, 'singleSendsWithinMs' | 'githubToken' | 'timeoutMs'>
 
 export async function checkSchedule(
   settings: ScheduleSettings,

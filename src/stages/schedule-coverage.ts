@@ -1,10 +1,9 @@
 // A scheduled run that looks ahead for campaigns checks that its schedule cannot let a campaign fall
 // between two runs. Only such a run pays for it: the check, GitHub's client and the cron library
 // load then, as a chunk of their own (schedule-check.ts). This check never fails a run.
-import type { Settings } from '../inputs/settings.js'
 import { log } from '../report/log.js'
-
-export type ScheduleSettings = Pick<Settings, 'singleSendsWithinMs' | 'githubToken' | 'timeoutMs'>
+// A type only: erased from the bundle, so importing it loads nothing.
+import type { ScheduleSettings } from './schedule-check.js'
 
 /** Warns when the schedule leaves room for a campaign to go out between two runs. */
 export async function checkScheduleCoverage(
