@@ -72,6 +72,10 @@ describe('refreshSegments', () => {
     expect(sent[4].result.message).toContain(
       'After the lost attempt, reading the segment to see whether SendGrid accepted it failed too (HTTP 500).'
     )
+    // Only what a lost attempt's read shows is added, and only a refresh counted so is logged here.
+    for (const { result } of sent.slice(0, 4))
+      expect(result.message).not.toContain('After the lost attempt')
+    expect(out.text).toBe('')
   })
 
   it('counts an accepted refresh in refreshes_used, and nothing else', async () => {
@@ -157,5 +161,32 @@ describe('refreshSegments', () => {
       'its answer was lost (the connection was lost: ECONNRESET), but reading the segment shows SendGrid accepted it (its refreshes_used went up to 1)'
     )
     expect(sent[0].acceptedAt).not.toBeNull()
+  })
+
+  it('names the answer that came after a lost attempt, when a read shows the lost one accepted', async () => {
+    const answers: ApiResult[] = [
+      {
+        kind: 'no-response',
+        reason: 'timeout',
+        detail: 'x',
+        attempts: 1,
+        lostEarlierAttempt: false
+      },
+      answer(429)
+    ]
+    const reads = [answer(200, { refreshes_used: 0 }), answer(200, { refreshes_used: 1 })]
+    const client = {
+      signal: new AbortController().signal,
+      refreshSegment: async () => answers.shift()!,
+      getSegment: async () => reads.shift()!
+    } as unknown as SendGridClient
+    const [sent] = await refreshSegments(
+      { ...client } as SendGridClient,
+      { ...settings, maxRetries: 1 },
+      [{ target: target('a'), before: before(0) }],
+      { sending: () => {}, answered: () => {} }
+    )
+    expect(sent.result).toMatchObject({ outcome: 'refreshed', refreshesUsed: 1 })
+    expect(sent.result.message).toContain('refresh accepted: its answer was lost (HTTP 429)')
   })
 })
