@@ -1,9 +1,8 @@
 // End to end: the committed dist/index.js, spawned as the runner spawns it, against the local
 // SendGrid simulator on loopback.
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
-import { createServer, type IncomingMessage } from 'node:http'
-import type { AddressInfo, Socket } from 'node:net'
 import { annotationsIn, runAction } from '../../tools/run-action.js'
+import { startRefusingProxy } from '../support/refusing-proxy.js'
 import { demoApiKey, freePlanApiKey, startSimulator } from '../../tools/simulator/index.js'
 import { runtimes } from '../../tools/runtimes.js'
 
@@ -356,14 +355,8 @@ describe.each(runtimes)('the built action on $name', ({ node }) => {
 
 describe.each(runtimes)('the built action behind a proxy, on $name', ({ node }) => {
   it("goes through the runner's https_proxy without showing the key to the proxy", async () => {
-    const connects: Array<{ target: string; headers: string }> = []
-    const proxy = createServer()
-    proxy.on('connect', (req: IncomingMessage, socket: Socket) => {
-      connects.push({ target: req.url ?? '', headers: JSON.stringify(req.headers) })
-      socket.end('HTTP/1.1 502 Bad Gateway\r\n\r\n')
-    })
-    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve))
-    const { port } = proxy.address() as AddressInfo
+    const proxy = await startRefusingProxy()
+    const { connects } = proxy
     try {
       const { exitCode, outputs } = await runAction(
         {
@@ -373,7 +366,7 @@ describe.each(runtimes)('the built action behind a proxy, on $name', ({ node }) 
           'check-quota': 'false',
           'max-retries': '0'
         },
-        { node, env: { https_proxy: `http://127.0.0.1:${port}` } }
+        { node, env: { https_proxy: proxy.url } }
       )
       expect(exitCode).toBe(1)
       expect(connects).toEqual([
@@ -382,7 +375,7 @@ describe.each(runtimes)('the built action behind a proxy, on $name', ({ node }) 
       expect(connects[0].headers).not.toContain(demoApiKey)
       expect(JSON.parse(outputs.results)[0]).toMatchObject({ outcome: 'failed', http_status: null })
     } finally {
-      proxy.close()
+      await proxy.close()
     }
   })
 })

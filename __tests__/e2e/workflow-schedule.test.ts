@@ -4,14 +4,13 @@
 // under both.
 import { afterAll, afterEach, describe, expect, it } from '@jest/globals'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer, type IncomingMessage } from 'node:http'
-import type { AddressInfo, Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { annotationsIn, runAction } from '../../tools/run-action.js'
 import { runtimes } from '../../tools/runtimes.js'
 import { demoApiKey, startSimulator } from '../../tools/simulator/index.js'
 import { startGitHubApi } from '../../tools/github-api.js'
+import { startRefusingProxy } from '../support/refusing-proxy.js'
 
 const { node } = runtimes[runtimes.length - 1]
 const segment = '1588e03b-50aa-454a-97d1-e1530345a5ec'
@@ -183,14 +182,8 @@ describe('a scheduled run reads its whole schedule', () => {
   })
 
   it("goes to GitHub through the runner's https_proxy, never showing the token to the proxy", async () => {
-    const connects: Array<{ target: string; headers: string }> = []
-    const proxy = createServer()
-    proxy.on('connect', (req: IncomingMessage, socket: Socket) => {
-      connects.push({ target: req.url ?? '', headers: JSON.stringify(req.headers) })
-      socket.end('HTTP/1.1 502 Bad Gateway\r\n\r\n')
-    })
-    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve))
-    const { port } = proxy.address() as AddressInfo
+    const proxy = await startRefusingProxy()
+    const { connects } = proxy
     simulator = await startSimulator({ segments: [{ id: segment }] })
     const eventPath = join(workDir, `event-${Math.random()}.json`)
     writeFileSync(eventPath, JSON.stringify({ schedule: '7 * * * *' }))
@@ -210,7 +203,7 @@ describe('a scheduled run reads its whole schedule', () => {
             GITHUB_API_URL: 'https://api.github.invalid',
             GITHUB_WORKFLOW_REF: `octo-org/marketing/${workflowPath}@refs/heads/main`,
             GITHUB_WORKFLOW_SHA: 'a'.repeat(40),
-            https_proxy: `http://127.0.0.1:${port}`,
+            https_proxy: proxy.url,
             // The simulator is on loopback, which goes direct.
             no_proxy: '127.0.0.1'
           }
@@ -223,7 +216,7 @@ describe('a scheduled run reads its whole schedule', () => {
         `only the line that fired this run is judged: reading ${workflowPath} from GitHub failed (`
       )
     } finally {
-      proxy.close()
+      await proxy.close()
     }
   })
 })

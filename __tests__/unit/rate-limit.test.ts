@@ -5,6 +5,7 @@ import {
   answerTime,
   isGeneralLimit,
   rateLimitPauseMs,
+  remainingOf,
   resetAtMs
 } from '../../src/sendgrid/rate-limit.js'
 import { InFlightLimit } from '../../src/sendgrid/in-flight.js'
@@ -85,6 +86,19 @@ describe('isGeneralLimit', () => {
     ).toBe(false)
     expect(isGeneralLimit({ 'x-ratelimit-remaining': '0' }, runnerNow)).toBe(false)
     expect(isGeneralLimit({}, runnerNow)).toBe(false)
+  })
+})
+
+describe('remainingOf', () => {
+  it('says what is left of the limit, with the limit when SendGrid gave it, for the log', () => {
+    expect(remainingOf({ 'x-ratelimit-remaining': '0', 'x-ratelimit-limit': '600' })).toBe(
+      ', 0 of 600 left'
+    )
+    expect(remainingOf({ 'x-ratelimit-remaining': '3', 'x-ratelimit-limit': 'many' })).toBe(
+      ', 3 left'
+    )
+    expect(remainingOf({ 'x-ratelimit-remaining': 'none', 'x-ratelimit-limit': '600' })).toBe('')
+    expect(remainingOf({})).toBe('')
   })
 })
 

@@ -2,14 +2,14 @@
 // kind of request: which failures are worth sending again, and when SendGrid's rate limit asks the
 // run to come back. It never throws for an HTTP status; callers decide what a status means.
 import { HttpClient } from '@actions/http-client'
-import type { ClientRequest, IncomingHttpHeaders } from 'node:http'
+import type { ClientRequest } from 'node:http'
 import packageJson from '../../package.json' with { type: 'json' }
 import { bodyOf200, pageIn } from './answers.js'
 import { maxAnswerBytes, type ApiResult, type SingleAttempt } from './api-result.js'
 import { log } from '../report/log.js'
 import { backoffDelayMs, sleep } from './retry.js'
 import { InFlightLimit } from './in-flight.js'
-import { isGeneralLimit, rateLimitPauseMs, type SlowDowns } from './rate-limit.js'
+import { isGeneralLimit, rateLimitPauseMs, remainingOf, type SlowDowns } from './rate-limit.js'
 
 export type { ApiResult } from './api-result.js'
 
@@ -422,16 +422,6 @@ interface SendOptions {
 /** The rate-limit waits of one request, when there were any. */
 function slowedBy(limited: SlowDowns): { rateLimited?: SlowDowns } {
   return limited.times > 0 ? { rateLimited: { ...limited } } : {}
-}
-
-/** ", 0 of 600 left", from X-RateLimit-Remaining and -Limit when SendGrid sent them. */
-function remainingOf(headers: IncomingHttpHeaders): string {
-  const remaining = headers['x-ratelimit-remaining']
-  const limit = headers['x-ratelimit-limit']
-  if (typeof remaining !== 'string' || !/^\d+$/.test(remaining)) return ''
-  return typeof limit === 'string' && /^\d+$/.test(limit)
-    ? `, ${remaining} of ${limit} left`
-    : `, ${remaining} left`
 }
 
 /** Reads a body up to `limit` bytes; past that it stops reading and closes the connection. */

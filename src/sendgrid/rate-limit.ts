@@ -64,3 +64,11 @@ export function isGeneralLimit(headers: IncomingHttpHeaders, receivedAt: number)
     reset - answerTime(headers, receivedAt) <= maxRateLimitPauseMs
   )
 }
+
+/** ", 0 of 600 left", from X-RateLimit-Remaining and -Limit when SendGrid sent them, for the log. */
+export function remainingOf(headers: IncomingHttpHeaders): string {
+  const remaining = headerValue(headers['x-ratelimit-remaining'])
+  const limit = headerValue(headers['x-ratelimit-limit'])
+  if (!remaining || !/^\d+$/.test(remaining)) return ''
+  return limit && /^\d+$/.test(limit) ? `, ${remaining} of ${limit} left` : `, ${remaining} left`
+}
